@@ -1,0 +1,52 @@
+# The two commands a newcomer runs: `make run` and `make test`. Each does all its own set-up.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-dev demo lint messages bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+## run: install, migrate the SQLite database under var/, load the demo province, serve on 127.0.0.1:8000
+run: install
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## test: install the test dependencies, check migrations and lint, run the whole suite
+## (on PostgreSQL too when DATABASE_URL is set)
+test: install-dev
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## messages: refresh the translation catalogs (needs GNU gettext)
+messages: install
+	$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=var
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: install-dev
+	$(PY) bench/bench_workdays.py
+	$(PY) bench/bench_catalog_search.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,73 @@
+"""The one NinjaAPI: every app adds its router here; every error leaves as {code, message}."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from motcua.catalog.api import router as catalog_router
+from motcua.core.errors import DomainError
+from motcua.org.api import auth_router, router as org_router
+from motcua.workdays.api import router as workdays_router
+
+api = NinjaAPI(
+    title="motcua API",
+    version="1",
+    description="Public administration one-stop shop: catalog, working time, dossiers.",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+api.add_router("/v1/auth", auth_router)
+api.add_router("/v1", org_router)
+api.add_router("/v1", workdays_router)
+api.add_router("/v1", catalog_router)
+
+
+def error_response(request: HttpRequest, status: int, code: str, message: str, details=None) -> HttpResponse:
+    body = {"code": code, "message": message}
+    if details is not None:
+        body["details"] = details
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    return error_response(request, exc.status, exc.code, exc.message, exc.details)
+
+
+def _describe(error: dict) -> dict:
+    # ninja's loc is like ["query", "days"]; keep the field name, drop the container.
+    loc = [str(part) for part in error.get("loc", ()) if part not in ("query", "body", "path", "header")]
+    return {"field": ".".join(loc), "message": error.get("msg", "")}
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request, exc: NinjaValidationError):
+    details = [_describe(e) for e in exc.errors]
+    fields = ", ".join(d["field"] for d in details if d["field"])
+    message = _("Invalid input: %(fields)s.") % {"fields": fields} if fields else _("Invalid input.")
+    return error_response(request, 400, "invalid_input", message, details)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return error_response(request, 401, "not_authenticated", _("Authentication is required."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error_response(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    # ninja raises HttpError(400) for a body it cannot parse (malformed JSON).
+    code = {400: "invalid_input", 401: "not_authenticated", 403: "forbidden", 404: "not_found"}.get(
+        exc.status_code, "error"
+    )
+    return error_response(request, exc.status_code, code, str(exc))

@@ -1,0 +1,9 @@
+"""Suite-wide test settings."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 with production rounds costs ~0.3 s a login; tests only need a real check.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,58 @@
+from django.contrib import admin
+
+from motcua.catalog.models import Fee, Field, Procedure, ProcedureVersion, ProcessStep, RequiredDocument
+from motcua.catalog.services import version_search_text
+
+
+@admin.register(Field)
+class FieldAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+class VersionInline(admin.TabularInline):
+    model = ProcedureVersion
+    fields = ["number", "name", "valid_from", "valid_to", "is_current"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(admin.ModelAdmin):
+    list_display = ["code", "created_at"]
+    search_fields = ["code", "versions__name"]
+    inlines = [VersionInline]
+
+
+class DocumentInline(admin.TabularInline):
+    model = RequiredDocument
+    extra = 0
+
+
+class FeeInline(admin.TabularInline):
+    model = Fee
+    extra = 0
+
+
+class StepInline(admin.TabularInline):
+    model = ProcessStep
+    extra = 0
+    autocomplete_fields = ["agency"]
+
+
+@admin.register(ProcedureVersion)
+class ProcedureVersionAdmin(admin.ModelAdmin):
+    list_display = ["procedure", "number", "name", "field", "competent_agency", "valid_from", "valid_to", "is_current"]
+    list_filter = ["is_current", "field", "levels", "online_service"]
+    search_fields = ["procedure__code", "name"]
+    list_select_related = ["procedure", "field", "competent_agency"]
+    autocomplete_fields = ["competent_agency", "field"]
+    readonly_fields = ["is_current"]
+    inlines = [DocumentInline, FeeInline, StepInline]
+
+    def save_model(self, request, obj, form, change):
+        # Keep the folded search key in step with the name edited here.
+        obj.search_text = version_search_text(code=obj.procedure.code, name=obj.name, field_name=obj.field.name)
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,33 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeLimitUnit(models.TextChoices):
+    """How a procedure's legal time limit is counted: always in working time (DESIGN §5)."""
+
+    WORKING_DAYS = "working_days", _("working days")
+    WORKING_HOURS = "working_hours", _("working hours")
+
+
+class DocumentForm(models.TextChoices):
+    """In which form a required document is handed in (thành phần hồ sơ)."""
+
+    ORIGINAL = "original", _("original")
+    CERTIFIED_COPY = "certified_copy", _("certified copy")
+    COPY = "copy", _("copy")
+    ORIGINAL_OR_COPY = "original_or_copy", _("original or copy")
+
+
+class OnlineService(models.TextChoices):
+    """How far the procedure can be done online (dịch vụ công trực tuyến toàn trình / một phần)."""
+
+    FULL = "full", _("online in full")
+    PARTIAL = "partial", _("online in part")
+    NONE = "none", _("not online")
+
+
+class SupplementPolicy(models.TextChoices):
+    """What happens to the clock when the agency asks for more documents."""
+
+    PAUSE = "pause", _("pause and resume (time already spent counts)")
+    RESTART = "restart", _("restart from the supplement")

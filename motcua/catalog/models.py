@@ -1,0 +1,228 @@
+"""The catalog of administrative procedures (thủ tục hành chính) and their versions.
+
+A `Procedure` is the stable identity (its national code). Its content lives in `ProcedureVersion`
+rows with validity dates; exactly one version is current (in force today). A dossier keeps the
+version it was received under, so changing the catalog never rewrites an open dossier's rules.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.choices import DocumentForm, OnlineService, SupplementPolicy, TimeLimitUnit
+from motcua.core.models import TimeStampedModel
+from motcua.org.choices import Role
+from motcua.org.models import Agency, UnitLevel
+
+PROCEDURE_CODE_RE = r"^\d\.\d{6}(\.[0-9A-Z]{2,3})*$"
+
+
+class Field(TimeStampedModel):
+    """A field of administration (lĩnh vực), e.g. Hộ tịch, Hoạt động xây dựng."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    code = models.CharField(_("code"), max_length=40, blank=True)
+    search_text = models.CharField(max_length=200, editable=False, default="")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Procedure(TimeStampedModel):
+    """An administrative procedure, identified by its code in the national database."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        validators=[RegexValidator(PROCEDURE_CODE_RE, _("A procedure code looks like 1.000894 or 2.001218.000.00.00.H38."))],
+        help_text=_("Mã TTHC in the national database (CSDL quốc gia về TTHC)."),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ProcedureVersion(TimeStampedModel):
+    """The content of a procedure as published for a period (valid_from ≤ day < valid_to)."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    valid_from = models.DateField(_("effective from"), help_text=_("Ngày có hiệu lực of the publishing decision."))
+    valid_to = models.DateField(_("effective until"), null=True, blank=True, help_text=_("Empty while in force."))
+    is_current = models.BooleanField(_("current"), default=False, editable=False)
+
+    name = models.CharField(_("name"), max_length=500)
+    field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="versions", verbose_name=_("field"))
+    levels = models.ManyToManyField(
+        UnitLevel, related_name="procedure_versions", verbose_name=_("levels"),
+        help_text=_("Cấp thực hiện: the tiers of government that carry out the procedure."),
+    )
+    competent_agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="procedure_versions",
+        verbose_name=_("competent agency"),
+        help_text=_("Cơ quan có thẩm quyền. Empty when each commune's People's Committee decides in its own area."),
+    )
+    time_limit_value = models.DecimalField(
+        _("time limit"), max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0.25"))],
+        help_text=_("Thời hạn giải quyết, counted in working time from the receipt moment."),
+    )
+    time_limit_unit = models.CharField(
+        _("time limit unit"), max_length=20, choices=TimeLimitUnit.choices, default=TimeLimitUnit.WORKING_DAYS
+    )
+    time_limit_text = models.CharField(
+        _("time limit as published"), max_length=500, blank=True,
+        help_text=_("The wording of the published record, which may add conditions."),
+    )
+    applicants = models.CharField(_("applicants"), max_length=500, blank=True, help_text=_("Đối tượng thực hiện."))
+    requirements = models.TextField(_("requirements and conditions"), blank=True, help_text=_("Yêu cầu, điều kiện."))
+    result = models.CharField(_("result"), max_length=500, blank=True, help_text=_("Kết quả thực hiện."))
+    legal_basis = models.TextField(_("legal basis"), blank=True, help_text=_("Căn cứ pháp lý, one document a line."))
+    online_service = models.CharField(
+        _("online service"), max_length=10, choices=OnlineService.choices, default=OnlineService.NONE
+    )
+    accepts_desk = models.BooleanField(_("filed at a desk"), default=True)
+    accepts_post = models.BooleanField(_("filed by post"), default=True)
+    boundary_free = models.BooleanField(
+        _("boundary-free"), default=True,
+        help_text=_("Không phụ thuộc địa giới hành chính: any desk in the province may receive it."),
+    )
+    supplement_policy = models.CharField(
+        _("clock on supplement"), max_length=10, choices=SupplementPolicy.choices, default=SupplementPolicy.PAUSE
+    )
+    search_text = models.TextField(editable=False, default="", help_text="Folded code, name and field for search.")
+
+    class Meta:
+        ordering = ["procedure__code", "number"]
+        verbose_name = _("procedure version")
+        verbose_name_plural = _("procedure versions")
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "number"], name="procedure_version_unique_number"),
+            models.UniqueConstraint(
+                fields=["procedure"], condition=Q(is_current=True), name="procedure_one_current_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                name="procedure_version_valid_range",
+            ),
+            models.CheckConstraint(condition=Q(time_limit_value__gt=0), name="procedure_time_limit_positive"),
+        ]
+        indexes = [models.Index(fields=["is_current", "name"], name="procedure_current_name")]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} v{self.number} — {self.name}"
+
+    @property
+    def code(self) -> str:
+        return self.procedure.code
+
+    @property
+    def time_limit_hours(self) -> Decimal:
+        """The limit in working hours (a working day is 8 hours: "30 ngày | 240 giờ")."""
+        from django.conf import settings
+
+        if self.time_limit_unit == TimeLimitUnit.WORKING_HOURS:
+            return self.time_limit_value
+        return self.time_limit_value * settings.MOTCUA_WORKDAY_HOURS
+
+    @property
+    def time_limit_days(self) -> Decimal:
+        from django.conf import settings
+
+        return self.time_limit_hours / settings.MOTCUA_WORKDAY_HOURS
+
+    def clean(self) -> None:
+        if self.valid_to and self.valid_to <= self.valid_from:
+            raise ValidationError({"valid_to": _("The end of validity must come after its start.")})
+
+
+class RequiredDocument(TimeStampedModel):
+    """One document of the dossier (thành phần hồ sơ)."""
+
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="documents")
+    position = models.PositiveSmallIntegerField(_("position"))
+    name = models.CharField(_("name"), max_length=500)
+    form = models.CharField(_("form"), max_length=20, choices=DocumentForm.choices, default=DocumentForm.ORIGINAL)
+    count = models.PositiveSmallIntegerField(_("count"), default=1)
+    is_optional = models.BooleanField(_("optional"), default=False, help_text=_("Only in some cases."))
+    template = models.FileField(_("form template"), upload_to="catalog/templates/", blank=True)
+
+    class Meta:
+        ordering = ["version", "position"]
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+        constraints = [models.UniqueConstraint(fields=["version", "position"], name="document_unique_position")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Fee(TimeStampedModel):
+    """A fee or charge (phí, lệ phí) in VND."""
+
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
+    position = models.PositiveSmallIntegerField(_("position"))
+    description = models.CharField(_("description"), max_length=500)
+    amount = models.DecimalField(_("amount (VND)"), max_digits=14, decimal_places=0)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["version", "position"]
+        verbose_name = _("fee")
+        verbose_name_plural = _("fees")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "position"], name="fee_unique_position"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="fee_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class ProcessStep(TimeStampedModel):
+    """A step of the internal process (quy trình nội bộ) with its share of the time limit."""
+
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField(_("position"))
+    name = models.CharField(_("name"), max_length=300)
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="process_steps",
+        verbose_name=_("agency"), help_text=_("Empty: the competent agency of the dossier."),
+    )
+    duration_days = models.DecimalField(
+        _("share (working days)"), max_digits=6, decimal_places=3, validators=[MinValueValidator(Decimal("0.001"))],
+        help_text=_("Fraction of a working day: ¼ day = 2 working hours."),
+    )
+
+    class Meta:
+        ordering = ["version", "position"]
+        verbose_name = _("process step")
+        verbose_name_plural = _("process steps")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "position"], name="step_unique_position"),
+            models.CheckConstraint(condition=Q(duration_days__gt=0), name="step_duration_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

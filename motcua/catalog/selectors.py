@@ -1,0 +1,79 @@
+"""Reads of the procedure catalog. The catalog is public: no user scoping here."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from motcua.catalog.models import Field, ProcedureVersion, ProcessStep
+from motcua.core.errors import NotFound
+from motcua.core.text import search_terms
+from motcua.org.choices import AgencyKind
+from motcua.org.models import Agency
+
+
+def procedures_current(
+    *,
+    q: str = "",
+    agency: str | None = None,
+    field: int | str | None = None,
+    level: str | None = None,
+) -> QuerySet[ProcedureVersion]:
+    """The procedures in force, filtered and ordered by name.
+
+    `q` matches every word against the folded code, name and field, so "dang ky ket hon",
+    "ĐĂNG KÝ KẾT HÔN" and an NFD spelling all find "Đăng ký kết hôn". `agency` is an agency's
+    electronic identifier; for a commune People's Committee it also lists the procedures every
+    commune decides in its own area. `field` is a field id or name; `level` a unit level code.
+    """
+    qs = ProcedureVersion.objects.filter(is_current=True)
+    for term in search_terms(q):
+        qs = qs.filter(search_text__contains=term)
+    if agency:
+        agency_obj = Agency.objects.select_related("unit__level").filter(identifier=agency).first()
+        if agency_obj is None:
+            return qs.none()
+        condition = Q(competent_agency=agency_obj)
+        if agency_obj.kind == AgencyKind.PEOPLES_COMMITTEE:
+            condition |= Q(competent_agency__isnull=True, levels__code=agency_obj.unit.level.code)
+        qs = qs.filter(condition)
+    if field:
+        qs = qs.filter(field_id=field) if str(field).isdigit() else qs.filter(field__name=field)
+    if level:
+        qs = qs.filter(levels__code=level)
+    return (
+        qs.select_related("procedure", "field", "competent_agency")
+        .prefetch_related("levels")
+        .distinct()
+        .order_by("name", "id")
+    )
+
+
+def procedure_detail(*, code: str) -> ProcedureVersion:
+    """The current version of the procedure `code`, with everything its public page shows."""
+    version = (
+        ProcedureVersion.objects.filter(is_current=True, procedure__code=code)
+        .select_related("procedure", "field", "competent_agency")
+        .prefetch_related(
+            "levels",
+            "documents",
+            "fees",
+            Prefetch("steps", queryset=ProcessStep.objects.select_related("agency").order_by("position")),
+        )
+        .first()
+    )
+    if version is None:
+        raise NotFound(_("No procedure in force has the code %(code)s.") % {"code": code}, code="procedure_not_found")
+    return version
+
+
+def fields_in_use() -> QuerySet[Field]:
+    """Fields that have at least one procedure in force, for the browse filters."""
+    return Field.objects.filter(versions__is_current=True).distinct().order_by("name")
+
+
+def agencies_with_procedures() -> QuerySet[Agency]:
+    """Agencies competent for at least one procedure in force."""
+    return (
+        Agency.objects.filter(procedure_versions__is_current=True).distinct().order_by("name")
+    )

@@ -1,0 +1,35 @@
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from motcua.core.text import fold, nfc, search_terms
+
+
+def test_fold_removes_vietnamese_diacritics_and_case():
+    assert fold("ĐĂNG KÝ KẾT HÔN") == "dang ky ket hon"
+    assert fold("Đăng ký kết hôn") == "dang ky ket hon"
+    assert fold("Cấp   giấy phép\txây dựng") == "cap giay phep xay dung"
+
+
+def test_fold_is_the_same_for_nfc_and_nfd_input():
+    text = "Chứng thực bản sao từ bản chính giấy tờ, văn bản"
+    assert fold(unicodedata.normalize("NFD", text)) == fold(unicodedata.normalize("NFC", text))
+
+
+def test_nfc_composes():
+    decomposed = unicodedata.normalize("NFD", "Sơn La")
+    assert decomposed != "Sơn La"
+    assert nfc(decomposed) == "Sơn La"
+
+
+def test_search_terms_split_on_whitespace():
+    assert search_terms("  Đăng   ký ") == ["dang", "ky"]
+    assert search_terms("") == []
+
+
+@given(st.text())
+def test_fold_is_idempotent_and_normalization_blind(text):
+    folded = fold(text)
+    assert fold(folded) == folded
+    assert fold(unicodedata.normalize("NFD", text)) == fold(unicodedata.normalize("NFC", text))

@@ -1,0 +1,185 @@
+"""Administrative units, agencies, desks, users and their roles within agencies."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from motcua.core.models import TimeStampedModel
+from motcua.org.choices import AgencyKind, Role
+
+
+class UnitLevel(TimeStampedModel):
+    """A tier of administrative units (tỉnh, huyện, xã). Levels are data: since 1 July 2025 there is
+    no district tier, but a deployment may keep historical district units."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    rank = models.PositiveSmallIntegerField(_("rank"), help_text=_("1 = province; larger is lower."))
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("unit level")
+        verbose_name_plural = _("unit levels")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AdministrativeUnit(TimeStampedModel):
+    """An administrative unit (đơn vị hành chính) with its official code (Decision 19/2025/QĐ-TTg:
+    2 digits for a province, 5 for a commune)."""
+
+    code = models.CharField(
+        _("official code"),
+        max_length=5,
+        unique=True,
+        validators=[RegexValidator(r"^\d{2}(\d{3})?$", _("Use the official 2- or 5-digit code."))],
+    )
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=30, help_text=_("Tỉnh, Thành phố, Xã, Phường, Đặc khu…"))
+    level = models.ForeignKey(UnitLevel, on_delete=models.PROTECT, related_name="units", verbose_name=_("level"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+    )
+    is_active = models.BooleanField(_("active"), default=True, help_text=_("False for dissolved or merged units."))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}"
+
+
+class Agency(TimeStampedModel):
+    """An agency (cơ quan, đơn vị) that receives or decides dossiers."""
+
+    identifier = models.CharField(
+        _("electronic identifier"),
+        max_length=20,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}$",
+                _("Use the format V1V2V3.Z1Z2.Y1Y2.MX1X2, e.g. 000.00.53.H48."),
+            )
+        ],
+        help_text=_("Mã định danh điện tử (format V1V2V3.Z1Z2.Y1Y2.MX1X2); it prefixes dossier codes."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=AgencyKind.choices)
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        on_delete=models.PROTECT,
+        related_name="agencies",
+        verbose_name=_("administrative unit"),
+        help_text=_("The unit whose affairs the agency handles."),
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Desk(TimeStampedModel):
+    """A reception point (Bộ phận Một cửa) of the provincial or a commune centre."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="desks", verbose_name=_("agency"))
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("desk")
+        verbose_name_plural = _("desks")
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="desk_unique_name_per_agency")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in: a citizen, a business representative or a member of staff."""
+
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    personal_identifier = models.CharField(
+        _("personal identifier"),
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^\d{12}$", _("The personal identifier has 12 digits."))],
+        help_text=_("Số định danh cá nhân (12 digits, the citizen identity card number)."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class Membership(TimeStampedModel):
+    """A role a user holds within an agency. Every staff read and write is scoped by these rows.
+    A citizen holds the citizen role with no agency."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("agency"),
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency", "role"], name="membership_unique"),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(agency__isnull=True), name="membership_one_citizen_role"
+            ),
+            models.CheckConstraint(
+                condition=(Q(role=Role.CITIZEN) & Q(agency__isnull=True))
+                | (~Q(role=Role.CITIZEN) & Q(agency__isnull=False)),
+                name="membership_agency_iff_staff",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}" + (f" @ {self.agency}" if self.agency_id else "")
+
+
+class ApiToken(TimeStampedModel):
+    """A bearer token for the JSON API. Only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")

@@ -27,6 +27,7 @@ def procedures_current(
     commune decides in its own area. `field` is a field id or name; `level` a unit level code.
     """
     qs = ProcedureVersion.objects.filter(is_current=True)
+    joins_levels = False  # a filter through the levels table can repeat rows: only then pay for DISTINCT
     for term in search_terms(q):
         qs = qs.filter(search_text__contains=term)
     if agency:
@@ -36,17 +37,16 @@ def procedures_current(
         condition = Q(competent_agency=agency_obj)
         if agency_obj.kind == AgencyKind.PEOPLES_COMMITTEE:
             condition |= Q(competent_agency__isnull=True, levels__code=agency_obj.unit.level.code)
+            joins_levels = True
         qs = qs.filter(condition)
     if field:
         qs = qs.filter(field_id=field) if str(field).isdigit() else qs.filter(field__name=field)
     if level:
         qs = qs.filter(levels__code=level)
-    return (
-        qs.select_related("procedure", "field", "competent_agency")
-        .prefetch_related("levels")
-        .distinct()
-        .order_by("name", "id")
-    )
+        joins_levels = True
+    if joins_levels:
+        qs = qs.distinct()
+    return qs.select_related("procedure", "field", "competent_agency").prefetch_related("levels").order_by("name", "id")
 
 
 def procedure_detail(*, code: str) -> ProcedureVersion:

@@ -1,0 +1,57 @@
+import unicodedata
+
+import pytest
+
+from motcua.catalog.tests.factories import make_procedure
+from motcua.org.tests.factories import AgencyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalog():
+    justice = AgencyFactory(identifier="000.00.53.H48", name="Sở Tư pháp")
+    make_procedure("1.000894", "Đăng ký kết hôn")
+    make_procedure("2.001263", "Cấp Phiếu lý lịch tư pháp", field_name="Lý lịch tư pháp", levels=("province",),
+                   days="10", agency_identifier=justice.identifier)
+    return justice
+
+
+def test_home_offers_search_and_fields(client, catalog):
+    page = client.get("/").content.decode()
+    assert 'name="q"' in page
+    assert "Hộ tịch" in page and "Lý lịch tư pháp" in page
+    assert '<html lang="vi">' in page
+
+
+@pytest.mark.parametrize("q", ["dang ky ket hon", "ĐĂNG KÝ KẾT HÔN", unicodedata.normalize("NFD", "Đăng ký kết hôn")])
+def test_catalog_search_finds_marriage_registration(client, catalog, q):
+    page = client.get("/thu-tuc/", {"q": q}).content.decode()
+    assert "/thu-tuc/1.000894/" in page
+    assert "Cấp Phiếu lý lịch tư pháp" not in page
+
+
+def test_catalog_browses_by_agency_field_and_level(client, catalog):
+    assert "Cấp Phiếu lý lịch tư pháp" in client.get("/thu-tuc/", {"agency": "000.00.53.H48"}).content.decode()
+    by_level = client.get("/thu-tuc/", {"level": "commune"}).content.decode()
+    assert "Đăng ký kết hôn" in by_level and "Cấp Phiếu lý lịch tư pháp" not in by_level
+    # Nonsense filters give an empty list, not an error.
+    assert client.get("/thu-tuc/", {"field": "no-such", "page": "x"}).status_code == 200
+
+
+def test_procedure_page_shows_every_component(client, catalog):
+    page = client.get("/thu-tuc/2.001263/").content.decode()
+    for text in ["Cấp Phiếu lý lịch tư pháp", "2.001263", "Sở Tư pháp", "Tờ khai theo mẫu", "Miễn lệ phí",
+                 "Thẩm định", "Luật Hộ tịch số 60/2014/QH13", "Giấy chứng nhận"]:
+        assert text in page, text
+
+
+def test_unknown_procedure_is_a_404_page(client, catalog):
+    assert client.get("/thu-tuc/9.999999/").status_code == 404
+
+
+def test_english_is_available(client, catalog):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/").content.decode()
+    assert '<html lang="en">' in page
+    assert "Find an administrative procedure" in page

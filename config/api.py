@@ -10,7 +10,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from motcua.catalog.api import router as catalog_router
 from motcua.core.errors import DomainError
-from motcua.org.api import auth_router, router as org_router
+from motcua.dossiers.api import router as dossiers_router
+from motcua.org.api import auth_router
+from motcua.org.api import router as org_router
 from motcua.workdays.api import router as workdays_router
 
 api = NinjaAPI(
@@ -26,6 +28,7 @@ api.add_router("/v1/auth", auth_router)
 api.add_router("/v1", org_router)
 api.add_router("/v1", workdays_router)
 api.add_router("/v1", catalog_router)
+api.add_router("/v1", dossiers_router)
 
 
 def error_response(request: HttpRequest, status: int, code: str, message: str, details=None) -> HttpResponse:

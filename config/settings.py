@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "motcua.org",
     "motcua.workdays",
     "motcua.catalog",
+    "motcua.dossiers",
     "motcua.portal",
     "motcua.demo",
 ]

@@ -49,19 +49,23 @@ def procedures_current(
     return qs.select_related("procedure", "field", "competent_agency").prefetch_related("levels").order_by("name", "id")
 
 
+def _with_components(qs: QuerySet[ProcedureVersion]) -> QuerySet[ProcedureVersion]:
+    return qs.select_related("procedure", "field", "competent_agency").prefetch_related(
+        "levels",
+        "documents",
+        "fees",
+        Prefetch("steps", queryset=ProcessStep.objects.select_related("agency").order_by("position")),
+    )
+
+
+def procedures_current_full() -> QuerySet[ProcedureVersion]:
+    """Every procedure in force with all its components (documents, fees, steps), by code: for exports."""
+    return _with_components(ProcedureVersion.objects.filter(is_current=True)).order_by("procedure__code")
+
+
 def procedure_detail(*, code: str) -> ProcedureVersion:
     """The current version of the procedure `code`, with everything its public page shows."""
-    version = (
-        ProcedureVersion.objects.filter(is_current=True, procedure__code=code)
-        .select_related("procedure", "field", "competent_agency")
-        .prefetch_related(
-            "levels",
-            "documents",
-            "fees",
-            Prefetch("steps", queryset=ProcessStep.objects.select_related("agency").order_by("position")),
-        )
-        .first()
-    )
+    version = _with_components(ProcedureVersion.objects.filter(is_current=True, procedure__code=code)).first()
     if version is None:
         raise NotFound(_("No procedure in force has the code %(code)s.") % {"code": code}, code="procedure_not_found")
     return version

@@ -7,3 +7,13 @@ import pytest
 def _fast_password_hashing(settings):
     # PBKDF2 with production rounds costs ~0.3 s a login; tests only need a real check.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_work_calendar():
+    # The working calendar is cached per process; a test's declared days roll back with its transaction.
+    from motcua.workdays.selectors import forget_calendar
+
+    forget_calendar()
+    yield
+    forget_calendar()

@@ -26,13 +26,7 @@ N_PROCEDURES = 10_000
 N_QUERIES = 400
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
-WORDS = (
-    "Đăng ký kết hôn khai sinh khai tử chứng thực bản sao cấp giấy phép xây dựng sửa chữa cải tạo "
-    "lý lịch tư pháp đổi giấy phép lái xe công nhận trường đạt chuẩn quốc gia chứng chỉ hành nghề "
-    "khám bệnh chữa bệnh xuất bản bản tin hàng hóa tự do lưu hành đủ điều kiện kinh doanh thuốc "
-    "bảo vệ thực vật phân bón giống cây trồng môi trường đất đai thủ tục thẩm định phê duyệt "
-    "điều chỉnh gia hạn thu hồi hủy bỏ xác nhận tình trạng hôn nhân người nước ngoài"
-).split()
+WORDS = ["Đăng", "ký", "kết", "hôn", "khai", "sinh", "khai", "tử", "chứng", "thực", "bản", "sao", "cấp", "giấy", "phép", "xây", "dựng", "sửa", "chữa", "cải", "tạo", "lý", "lịch", "tư", "pháp", "đổi", "giấy", "phép", "lái", "xe", "công", "nhận", "trường", "đạt", "chuẩn", "quốc", "gia", "chứng", "chỉ", "hành", "nghề", "khám", "bệnh", "chữa", "bệnh", "xuất", "bản", "bản", "tin", "hàng", "hóa", "tự", "do", "lưu", "hành", "đủ", "điều", "kiện", "kinh", "doanh", "thuốc", "bảo", "vệ", "thực", "vật", "phân", "bón", "giống", "cây", "trồng", "môi", "trường", "đất", "đai", "thủ", "tục", "thẩm", "định", "phê", "duyệt", "điều", "chỉnh", "gia", "hạn", "thu", "hồi", "hủy", "bỏ", "xác", "nhận", "tình", "trạng", "hôn", "nhân", "người", "nước", "ngoài"]
 FIELDS = ["Hộ tịch", "Chứng thực", "Lý lịch tư pháp", "Hoạt động xây dựng", "Đường bộ", "Khám bệnh, chữa bệnh",
           "Xuất bản, In và Phát hành", "Đất đai", "Môi trường", "Giáo dục và Đào tạo", "Lưu thông hàng hóa"]
 

@@ -278,7 +278,7 @@ def _csv_rows(content: bytes) -> Iterator[list[str]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _bad_file(_("The CSV file is not UTF-8 text; save it as \u201cCSV UTF-8\u201d.")) from exc
+        raise _bad_file(_("The CSV file is not UTF-8 text; save it as “CSV UTF-8”.")) from exc
     first_line = text.split("\n", 1)[0]
     delimiter = max(
         (",", ";", "\t"),
@@ -349,7 +349,7 @@ def _parts(line: str, *, least: int, most: int) -> list[str]:
     parts = [part.strip() for part in line.split(PART_SEPARATOR)]
     if not least <= len(parts) <= most:
         raise _Invalid(
-            _("expected %(least)d to %(most)d parts separated by \u201c | \u201d, found %(found)d")
+            _("expected %(least)d to %(most)d parts separated by “ | ”, found %(found)d")
             % {"least": least, "most": most, "found": len(parts)}
         )
     return parts + [""] * (most - len(parts))
@@ -359,7 +359,7 @@ def _choice(text: str, table: dict[str, str], allowed: Iterable[str]) -> str:
     value = table.get(_header_key(text))
     if value is None:
         raise _Invalid(
-            _("\u201c%(value)s\u201d is not one of: %(allowed)s")
+            _("“%(value)s” is not one of: %(allowed)s")
             % {"value": text, "allowed": ", ".join(allowed)}
         )
     return value
@@ -382,7 +382,7 @@ def _bounded(text: str, max_length: int) -> str:
 def _time_limit(text: str) -> Decimal:
     if not _DECIMAL.match(text):
         raise _Invalid(
-            _("\u201c%(value)s\u201d is not a positive number such as 15 or 0.5") % {"value": text}
+            _("“%(value)s” is not a positive number such as 15 or 0.5") % {"value": text}
         )
     value = Decimal(text.replace(",", "."))
     if value < Decimal("0.25") or value != value.quantize(Decimal("0.01")) or value >= 100000:
@@ -396,13 +396,13 @@ def _share(text: str) -> Fraction:
     if match := _FRACTION.match(compact):
         numerator, denominator = int(match[1]), int(match[2])
         if denominator == 0:
-            raise _Invalid(_("\u201c%(value)s\u201d divides by zero") % {"value": text})
+            raise _Invalid(_("“%(value)s” divides by zero") % {"value": text})
         share = Fraction(numerator, denominator)
     elif _DECIMAL.match(compact):
         share = Fraction(Decimal(compact.replace(",", ".")))
     else:
         raise _Invalid(
-            _("\u201c%(value)s\u201d is not a number of days such as 1, 0.25 or 1/4") % {"value": text}
+            _("“%(value)s” is not a number of days such as 1, 0.25 or 1/4") % {"value": text}
         )
     if share <= 0 or share >= 1000 or (share * 1000).denominator != 1:
         raise _Invalid(
@@ -419,7 +419,7 @@ def _as_decimal(value: Fraction) -> Decimal:
 def _amount(text: str) -> Decimal:
     if not _AMOUNT.match(text):
         raise _Invalid(
-            _("\u201c%(value)s\u201d is not a whole amount of đồng such as 50000 or 50.000") % {"value": text}
+            _("“%(value)s” is not a whole amount of đồng such as 50000 or 50.000") % {"value": text}
         )
     value = Decimal(re.sub(r"[., ]", "", text))
     if value >= Decimal(10) ** 14:
@@ -434,9 +434,9 @@ def _date(text: str) -> dt.date:
         if match := _VN_DATE.match(text):
             return dt.date(int(match[3]), int(match[2]), int(match[1]))
     except ValueError as exc:
-        raise _Invalid(_("\u201c%(value)s\u201d is not a date of the calendar") % {"value": text}) from exc
+        raise _Invalid(_("“%(value)s” is not a date of the calendar") % {"value": text}) from exc
     raise _Invalid(
-        _("\u201c%(value)s\u201d is not a date written YYYY-MM-DD or DD/MM/YYYY") % {"value": text}
+        _("“%(value)s” is not a date written YYYY-MM-DD or DD/MM/YYYY") % {"value": text}
     )
 
 
@@ -499,7 +499,7 @@ class _RowValidator:
             code = self.refs.level_by_name.get(_header_key(name))
             if code is None:
                 raise _Invalid(
-                    _("unknown unit level \u201c%(value)s\u201d (known: %(known)s)")
+                    _("unknown unit level “%(value)s” (known: %(known)s)")
                     % {"value": name.strip(), "known": ", ".join(sorted(self.refs.level_rank))}
                 )
             if code not in codes:
@@ -513,7 +513,7 @@ class _RowValidator:
         if not name:
             raise _Invalid(_("the document has no name"))
         if not count.isdigit() and count:
-            raise _Invalid(_("the count \u201c%(value)s\u201d is not a whole number") % {"value": count})
+            raise _Invalid(_("the count “%(value)s” is not a whole number") % {"value": count})
         if count and not 1 <= int(count) <= 1000:
             raise _Invalid(_("the count must be between 1 and 1000"))
         is_optional = False
@@ -522,7 +522,7 @@ class _RowValidator:
             is_optional = _OPTIONAL.get(key) == "yes" or _BOOLEANS.get(key) == "yes"
             if not is_optional and _BOOLEANS.get(key) != "no":
                 raise _Invalid(
-                    _("the fourth part is \u201coptional\u201d or empty, not \u201c%(value)s\u201d")
+                    _("the fourth part is “optional” or empty, not “%(value)s”")
                     % {"value": optional}
                 )
         return DocumentData(
@@ -547,7 +547,7 @@ class _RowValidator:
         staff_roles = sorted(STAFF_ROLES)
         if _choice(role, _ROLES, staff_roles) not in STAFF_ROLES:
             raise _Invalid(
-                _("\u201c%(value)s\u201d is not a staff role; use one of: %(allowed)s")
+                _("“%(value)s” is not a staff role; use one of: %(allowed)s")
                 % {"value": role, "allowed": ", ".join(staff_roles)}
             )
         role = _ROLES[_header_key(role)]
@@ -630,7 +630,7 @@ class _RowValidator:
     def _code(text: str) -> str:
         if not re.fullmatch(PROCEDURE_CODE_RE, text) or len(text) > 40:
             raise _Invalid(
-                _("\u201c%(value)s\u201d is not a procedure code such as 1.000894 or 2.001218.000.00.00.H38")
+                _("“%(value)s” is not a procedure code such as 1.000894 or 2.001218.000.00.00.H38")
                 % {"value": text}
             )
         return text

@@ -41,8 +41,8 @@ lint: install-dev
 
 ## messages: refresh the translation catalogs (needs GNU gettext)
 messages: install
-	$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=var
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) manage.py makemessages -l vi --ignore=.venv --ignore=var --ignore=bench --no-obsolete
+	$(PY) manage.py compilemessages -l vi --ignore=.venv
 
 bench: install-dev
 	$(PY) bench/bench_workdays.py

@@ -45,3 +45,10 @@ def test_every_message_is_translated_nfc_and_compiled():
 def test_pages_are_vietnamese_by_default(client, db):
     page = client.get("/").content.decode()
     assert "Tìm" in page and "thủ tục hành chính" in page
+
+
+def test_a_browser_asking_for_english_still_gets_vietnamese_until_the_user_switches(client, db):
+    page = client.get("/", headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="vi">' in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/").content.decode()

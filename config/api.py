@@ -9,8 +9,10 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from motcua.catalog.api import router as catalog_router
+from motcua.control.api import router as control_router
 from motcua.core.errors import DomainError
 from motcua.dossiers.api import router as dossiers_router
+from motcua.feedback.api import router as feedback_router
 from motcua.org.api import auth_router
 from motcua.org.api import router as org_router
 from motcua.workdays.api import router as workdays_router
@@ -29,6 +31,8 @@ api.add_router("/v1", org_router)
 api.add_router("/v1", workdays_router)
 api.add_router("/v1", catalog_router)
 api.add_router("/v1", dossiers_router)
+api.add_router("/v1", feedback_router)
+api.add_router("/v1", control_router)
 
 
 def error_response(request: HttpRequest, status: int, code: str, message: str, details=None) -> HttpResponse:

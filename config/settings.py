@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "motcua.workdays",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.feedback",
+    "motcua.control",
     "motcua.portal",
     "motcua.demo",
 ]

@@ -4,8 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
+from motcua.catalog import staff_views as catalog_staff
 
 urlpatterns = [
+    path("admin/catalog/import/", catalog_staff.catalog_import, name="catalog_import"),
+    path("admin/catalog/export.<str:fmt>", catalog_staff.catalog_export, name="catalog_export"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

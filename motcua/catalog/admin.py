@@ -56,3 +56,66 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
         # Keep the folded search key in step with the name edited here.
         obj.search_text = version_search_text(code=obj.procedure.code, name=obj.name, field_name=obj.field.name)
         super().save_model(request, obj, form, change)
+
+
+# --- Publication decisions: read-mostly in the admin; transitions go through the staff pages and services.
+from motcua.catalog.models import PublicationDecision, PublicationEvent, PublicationItem, ReviewComment  # noqa: E402
+
+
+class PublicationItemInline(admin.TabularInline):
+    model = PublicationItem
+    fields = [
+        "position",
+        "change",
+        "procedure_code",
+        "replaces_code",
+        "name",
+        "previous_version",
+        "applied_version",
+    ]
+    readonly_fields = ["previous_version", "applied_version"]
+    extra = 0
+
+
+class ReviewCommentInline(admin.TabularInline):
+    model = ReviewComment
+    fields = ["item", "author", "text", "resolved"]
+    extra = 0
+
+
+class PublicationEventInline(admin.TabularInline):
+    model = PublicationEvent
+    fields = ["at", "actor", "action", "from_status", "to_status", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(PublicationDecision)
+class PublicationDecisionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "drafting_agency", "status", "signed_on", "effective_on", "applied_on"]
+    list_filter = ["status", "drafting_agency"]
+    search_fields = ["number", "title"]
+    list_select_related = ["drafting_agency"]
+    autocomplete_fields = ["drafting_agency"]
+    # The status, signature and application are the workflow's: never edited by hand here.
+    readonly_fields = [
+        "status",
+        "version",
+        "number",
+        "signed_on",
+        "effective_on",
+        "signer",
+        "applied_on",
+        "created_by",
+    ]
+    inlines = [PublicationItemInline, ReviewCommentInline, PublicationEventInline]
+
+
+@admin.register(PublicationItem)
+class PublicationItemAdmin(admin.ModelAdmin):
+    list_display = ["procedure_code", "name", "change", "decision"]
+    list_filter = ["change"]
+    search_fields = ["procedure_code", "name", "decision__number"]
+    list_select_related = ["decision"]
+    raw_id_fields = ["decision", "previous_version", "applied_version"]

@@ -226,3 +226,266 @@ class ProcessStep(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Publication decisions (quyết định công bố) ----------------------------------------------------------------
+# A department drafts a decision listing procedures that are new, amended, replaced or abolished; the
+# Office reviews it, the Chairman signs it, and on its effective date the catalog changes
+# (`publication_services.publication_apply_due`). The transition table is `publication_workflow`.
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    UNDER_REVIEW = "under_review", _("under review")  # thẩm tra by the Office
+    RETURNED = "returned", _("returned for revision")
+    ACCEPTED = "accepted", _("accepted by the Office")
+    SUBMITTED = "submitted", _("submitted to the Chairman")  # trình Chủ tịch
+    SIGNED = "signed", _("signed, awaiting its effective date")
+    EFFECTIVE = "effective", _("in effect")
+
+
+PUBLIC_PUBLICATION_STATUSES = frozenset({PublicationStatus.SIGNED, PublicationStatus.EFFECTIVE})
+EDITABLE_PUBLICATION_STATUSES = frozenset({PublicationStatus.DRAFT, PublicationStatus.RETURNED})
+
+
+class ChangeKind(models.TextChoices):
+    NEW = "new", _("new")  # công bố mới
+    AMENDED = "amended", _("amended")  # sửa đổi, bổ sung
+    REPLACED = "replaced", _("replaced")  # thay thế
+    ABOLISHED = "abolished", _("abolished")  # bãi bỏ
+
+
+class PublicationDecision(TimeStampedModel):
+    """A decision publishing changes to the catalog (quyết định công bố danh mục TTHC)."""
+
+    drafting_agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="publication_decisions",
+        verbose_name=_("drafting agency"),
+        help_text=_("Cơ quan chủ trì soạn thảo: the department whose procedures the decision publishes."),
+    )
+    title = models.CharField(_("title"), max_length=500)
+    summary = models.TextField(_("summary"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+        db_index=True,
+    )
+    version = models.PositiveIntegerField(
+        _("revision"),
+        default=1,
+        help_text=_("Raised on every change; a stale form cannot overwrite a newer one."),
+    )
+    number = models.CharField(
+        _("number"), max_length=60, blank=True, help_text=_("Số quyết định, e.g. 91/QĐ-UBND.")
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    effective_on = models.DateField(
+        _("effective on"),
+        null=True,
+        blank=True,
+        help_text=_("Ngày có hiệu lực: the catalog changes on this day."),
+    )
+    signer = models.ForeignKey(
+        "org.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("signer"),
+    )
+    applied_on = models.DateField(
+        _("applied on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the catalog was changed by this decision."),
+    )
+    created_by = models.ForeignKey(
+        "org.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("publication decision")
+        verbose_name_plural = _("publication decisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number"], condition=~Q(number=""), name="publication_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[PublicationStatus.SIGNED, PublicationStatus.EFFECTIVE])
+                | (Q(signed_on__isnull=False) & Q(effective_on__isnull=False) & ~Q(number="")),
+                name="publication_signed_has_number_and_dates",
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_on__isnull=True)
+                | Q(signed_on__isnull=True)
+                | Q(effective_on__gte=models.F("signed_on")),
+                name="publication_effective_after_signature",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=PublicationStatus.EFFECTIVE, applied_on__isnull=False)
+                | (~Q(status=PublicationStatus.EFFECTIVE) & Q(applied_on__isnull=True)),
+                name="publication_applied_iff_effective",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "effective_on"], name="publication_due")]
+
+    def __str__(self) -> str:
+        return f"{self.number} — {self.title}" if self.number else self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_PUBLICATION_STATUSES
+
+
+class PublicationItem(TimeStampedModel):
+    """One procedure the decision publishes, with its full record (for new, amended and replaced ones)."""
+
+    decision = models.ForeignKey(
+        PublicationDecision, on_delete=models.CASCADE, related_name="items", verbose_name=_("decision")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    change = models.CharField(_("change"), max_length=20, choices=ChangeKind.choices)
+    procedure_code = models.CharField(
+        _("procedure code"),
+        max_length=40,
+        validators=[
+            RegexValidator(
+                PROCEDURE_CODE_RE, _("A procedure code looks like 1.000894 or 2.001218.000.00.00.H38.")
+            )
+        ],
+        help_text=_("For a replacement, the code of the new procedure."),
+    )
+    replaces_code = models.CharField(
+        _("replaces code"),
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(
+                PROCEDURE_CODE_RE, _("A procedure code looks like 1.000894 or 2.001218.000.00.00.H38.")
+            )
+        ],
+        help_text=_("Only for a replacement: the code of the procedure it abolishes."),
+    )
+    name = models.CharField(_("name"), max_length=500)
+    record = models.JSONField(
+        _("record"),
+        default=dict,
+        blank=True,
+        help_text=_("The full published record (the fields of ProcedureData); empty for an abolition."),
+    )
+    previous_version = models.ForeignKey(
+        ProcedureVersion,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("version before"),
+        help_text=_("Set when the decision is applied."),
+    )
+    applied_version = models.ForeignKey(
+        ProcedureVersion,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("version published"),
+        help_text=_("Set when the decision is applied."),
+    )
+
+    class Meta:
+        ordering = ["decision", "position"]
+        verbose_name = _("publication item")
+        verbose_name_plural = _("publication items")
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "position"], name="publication_item_unique_position"),
+            models.UniqueConstraint(
+                fields=["decision", "procedure_code"], name="publication_item_unique_code"
+            ),
+            models.CheckConstraint(
+                condition=(Q(change=ChangeKind.REPLACED) & ~Q(replaces_code=""))
+                | (~Q(change=ChangeKind.REPLACED) & Q(replaces_code="")),
+                name="publication_item_replaces_iff_replaced",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_change_display()}: {self.procedure_code} {self.name}"
+
+
+class ReviewComment(TimeStampedModel):
+    """A remark of the Office reviewer on one item or on the whole decision (ý kiến thẩm tra)."""
+
+    decision = models.ForeignKey(
+        PublicationDecision, on_delete=models.CASCADE, related_name="comments", verbose_name=_("decision")
+    )
+    item = models.ForeignKey(
+        PublicationItem,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("item"),
+        help_text=_("Empty: the comment is about the whole decision."),
+    )
+    author = models.ForeignKey(
+        "org.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    text = models.TextField(_("text"))
+    resolved = models.BooleanField(_("resolved"), default=False)
+    resolved_by = models.ForeignKey(
+        "org.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class PublicationEvent(models.Model):
+    """What happened to a decision, who did it and when: one row per transition, same transaction."""
+
+    decision = models.ForeignKey(
+        PublicationDecision, on_delete=models.CASCADE, related_name="events", verbose_name=_("decision")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    actor = models.ForeignKey(
+        "org.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
+        help_text=_("Empty for the scheduled task."),
+    )
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("publication event")
+        verbose_name_plural = _("publication events")
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_status} → {self.to_status}"

@@ -1,3 +1,213 @@
-from ninja import Router
+"""The dossier API: receive or file, read what the caller may see, act, and the public tracking lookup."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Header, Query, Router, Schema, Status
+from pydantic import Field as PydanticField
+
+from motcua.catalog.selectors import procedure_detail
+from motcua.core.errors import InvalidInput, NotFound
+from motcua.dossiers import selectors, services
+from motcua.dossiers.choices import RUNNING_STATUSES, Channel, DossierAction, DossierStatus
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.schemas import (
+    ActionIn,
+    DossierDetailOut,
+    DossierIn,
+    DossierListOut,
+    DossierOut,
+    TrackOut,
+)
+from motcua.org.auth import BearerToken
+from motcua.org.models import Agency, Desk
 
 router = Router(tags=["dossiers"])
+
+ERRORS = {400: dict, 401: dict, 403: dict, 404: dict, 409: dict}
+
+
+def dossier_out(dossier: Dossier, now=None) -> dict:
+    """The API view of a dossier; reads only rows the selectors already joined."""
+    now = now or timezone.now()
+    version = dossier.procedure_version
+    return {
+        "code": dossier.code,
+        "status": dossier.status,
+        "version": dossier.version,
+        "channel": dossier.channel,
+        "procedure_code": version.procedure.code,
+        "procedure_name": version.name,
+        "competent_agency": dossier.competent_agency.identifier,
+        "receiving_agency": dossier.receiving_agency.identifier,
+        "current_agency": dossier.current_agency.identifier if dossier.current_agency_id else None,
+        "current_step_position": dossier.current_step_position,
+        "current_step_due_at": dossier.current_step_due_at,
+        "applicant": {
+            "name": dossier.applicant_name,
+            "identifier": dossier.applicant_identifier,
+            "phone": dossier.applicant_phone,
+            "email": dossier.applicant_email,
+            "address": dossier.applicant_address,
+            "authorised_person": dossier.authorised_person,
+        },
+        "submitted_at": dossier.submitted_at,
+        "received_at": dossier.received_at,
+        "due_at": dossier.due_at,
+        "appointment_at": dossier.appointment_at,
+        "apology_issued": dossier.apology_issued,
+        "extended_due_at": dossier.extended_due_at,
+        "result_ready_at": dossier.result_ready_at,
+        "returned_at": dossier.returned_at,
+        "result_code": dossier.result_code,
+        "fees_amount": dossier.fees_amount,
+        "is_overdue": dossier.status in RUNNING_STATUSES
+        and dossier.due_at is not None
+        and dossier.due_at < now,
+    }
+
+
+def dossier_detail_out(dossier: Dossier) -> dict:
+    body = dossier_out(dossier)
+    body["steps"] = [
+        {
+            "kind": s.kind,
+            "position": s.position,
+            "name": s.name,
+            "agency": s.agency.identifier,
+            "role": s.role,
+            "assignee": s.assignee.get_username() if s.assignee_id else None,
+            "started_at": s.started_at,
+            "due_at": s.due_at,
+            "finished_at": s.finished_at,
+            "parallel_group": s.parallel_group,
+        }
+        for s in dossier.steps.all()
+    ]
+    body["events"] = [
+        {
+            "seq": e.seq,
+            "action": e.action,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "actor_name": e.actor_name,
+            "created_at": e.created_at,
+            "payload": e.payload,
+        }
+        for e in dossier.events.all()
+    ]
+    return body
+
+
+class DossierFilter(Schema):
+    status: DossierStatus | None = None
+    agency: str | None = PydanticField(
+        None, max_length=20, description="Agency identifier (competent, current or receiving)."
+    )
+    overdue: bool | None = None
+    limit: int = PydanticField(20, ge=1, le=100)
+    offset: int = PydanticField(0, ge=0, le=10_000_000)
+
+
+@router.post(
+    "/dossiers",
+    auth=BearerToken(),
+    response={201: DossierOut, 200: DossierOut, **ERRORS},
+    summary="Receive a dossier at a desk (officer) or file one online (citizen)",
+)
+def dossier_create(
+    request: HttpRequest,
+    body: DossierIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
+):
+    user = request.auth
+    version = procedure_detail(code=body.procedure)
+    applicant = services.ApplicantData(**body.applicant.dict())
+    if idempotency_key and Dossier.objects.filter(idempotency_key=f"{user.pk}:{idempotency_key}").exists():
+        status = 200
+    else:
+        status = 201
+    competent = None
+    if body.agency:
+        competent = Agency.objects.filter(identifier=body.agency, is_active=True).first()
+        if competent is None:
+            raise NotFound(_("Agency not found."), code="agency_not_found")
+    if body.desk is not None:
+        desk = Desk.objects.select_related("agency").filter(pk=body.desk, is_active=True).first()
+        if desk is None:
+            raise NotFound(_("Desk not found."), code="desk_not_found")
+        dossier = services.dossier_receive(
+            actor=user,
+            desk=desk,
+            procedure_version=version,
+            applicant=applicant,
+            channel=body.channel or Channel.DESK,
+            competent_agency=competent,
+            fees_amount=body.fees_amount,
+            fees_note=body.fees_note,
+            idempotency_key=idempotency_key,
+        )
+    else:
+        if body.channel == Channel.DESK:
+            raise InvalidInput(_("Choose the desk that receives the dossier."), code="desk_required")
+        dossier = services.dossier_submit(
+            actor=user,
+            procedure_version=version,
+            applicant=applicant,
+            channel=body.channel or Channel.ONLINE,
+            competent_agency=competent,
+            idempotency_key=idempotency_key,
+        )
+    return Status(status, dossier_out(selectors.dossier_for(user, dossier.code)))
+
+
+@router.get(
+    "/dossiers",
+    auth=BearerToken(),
+    response={200: DossierListOut, **ERRORS},
+    summary="Dossiers the caller may see",
+)
+def dossier_list(request: HttpRequest, filters: Query[DossierFilter]):
+    now = timezone.now()
+    qs = selectors.dossier_list(
+        request.auth, status=filters.status, agency=filters.agency, overdue=filters.overdue, now=now
+    )
+    items = [dossier_out(d, now) for d in qs[filters.offset : filters.offset + filters.limit]]
+    return {"count": qs.count(), "items": items}
+
+
+@router.get(
+    "/dossiers/{code}",
+    auth=BearerToken(),
+    response={200: DossierDetailOut, **ERRORS},
+    summary="One dossier with its steps and history",
+)
+def dossier_get(request: HttpRequest, code: str):
+    return dossier_detail_out(selectors.dossier_for(request.auth, code))
+
+
+@router.post(
+    "/dossiers/{code}/actions/{action}",
+    auth=BearerToken(),
+    response={200: DossierOut, **ERRORS},
+    summary="Take an action on a dossier seen at `version`",
+)
+def dossier_action(request: HttpRequest, code: str, action: DossierAction, body: ActionIn):
+    payload = body.dict(exclude_none=True)
+    version = payload.pop("version")
+    if "days" in payload:
+        payload["days"] = str(payload["days"])
+    services.dossier_act(dossier_code=code, action=action, actor=request.auth, version=version, **payload)
+    return dossier_out(selectors.dossier_for(request.auth, code))
+
+
+@router.get(
+    "/track/{code}",
+    auth=None,
+    response={200: TrackOut, **ERRORS},
+    summary="Public status and history, with the last 4 digits of the applicant's phone",
+)
+def dossier_track(request: HttpRequest, code: str, phone: str = Query(..., min_length=4, max_length=4)):
+    return selectors.dossier_public_status(code, phone)

@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from motcua.catalog import spreadsheet
 from motcua.catalog.models import Procedure, ProcedureVersion
@@ -31,6 +32,14 @@ from motcua.org.tests.factories import AgencyFactory, UnitFactory, UnitLevelFact
 JUSTICE = "000.00.10.H48"
 CENTRE = "000.00.53.H48"
 TODAY = dt.date(2026, 1, 15)
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    # These tests read the messages' wording; the UI default is Vietnamese (checked in portal tests).
+    with translation.override("en"):
+        yield
+
 
 
 @pytest.fixture

@@ -1,0 +1,165 @@
+"""Writes for the control plan and meetings. Owner agency staff update their own tasks; Office
+reviewers (phòng Kiểm soát TTHC) update any task and organise meetings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.control.choices import TaskStatus
+from motcua.control.models import Meeting, PlanTask, TaskEvidence, TaskReport, https_url
+from motcua.control.selectors import is_office_reviewer, meeting_editable_by, plan_task_editable_by
+from motcua.control.uploads import check_upload
+from motcua.core.errors import Conflict, InvalidInput, PermissionDenied
+from motcua.core.text import nfc
+from motcua.org.models import Agency, User
+from motcua.org.selectors import staff_agency_ids
+
+logger = logging.getLogger(__name__)
+
+
+def _may_update(actor: User, task: PlanTask) -> None:
+    if not plan_task_editable_by(actor, task):
+        raise PermissionDenied(
+            _("Only the owner agency's staff and the Office reviewers may update this task."),
+            code="task_forbidden",
+        )
+
+
+def _progress(value: int) -> int:
+    if not 0 <= value <= 100:
+        raise InvalidInput(_("Progress is a percentage from 0 to 100."), code="task_bad_progress")
+    return value
+
+
+@transaction.atomic
+def plan_task_update(
+    *,
+    actor: User,
+    task: PlanTask,
+    progress: int,
+    status: str,
+    result_note: str = "",
+    today: dt.date | None = None,
+) -> PlanTask:
+    """Set a task's progress, status and result. Done means 100%; starting work moves it to in progress."""
+    _may_update(actor, task)
+    if status not in TaskStatus.values:
+        raise InvalidInput(_("Unknown status."), code="task_bad_status")
+    progress = _progress(progress)
+    if status == TaskStatus.DONE:
+        progress = 100
+    elif status == TaskStatus.NOT_STARTED and progress > 0:
+        status = TaskStatus.IN_PROGRESS
+    task = PlanTask.objects.select_for_update().get(pk=task.pk)
+    task.progress, task.status, task.result_note = progress, status, nfc(result_note.strip())
+    task.completed_on = (
+        (task.completed_on or today or timezone.localdate()) if status == TaskStatus.DONE else None
+    )
+    task.save(update_fields=["progress", "status", "result_note", "completed_on", "updated_at"])
+    logger.info("Plan task %s updated by %s: %s %d%%", task.pk, actor.pk, status, progress)
+    return task
+
+
+@transaction.atomic
+def plan_task_report(*, actor: User, task: PlanTask, period: str, text: str, progress: int) -> TaskReport:
+    """File a periodic report on a task; the task's progress follows the report's."""
+    _may_update(actor, task)
+    period, text = nfc(period.strip()), nfc(text.strip())
+    if not period or not text:
+        raise InvalidInput(_("Give the period and what was done."), code="task_bad_report")
+    progress = _progress(progress)
+    task = PlanTask.objects.select_for_update().get(pk=task.pk)
+    if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
+        raise Conflict(_("The task is closed."), code="task_closed")
+    report = TaskReport.objects.create(
+        task=task, period=period[:60], text=text, progress=progress, author=actor
+    )
+    task.progress = progress
+    if task.status == TaskStatus.NOT_STARTED and progress > 0:
+        task.status = TaskStatus.IN_PROGRESS
+    task.save(update_fields=["progress", "status", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def plan_task_evidence_add(
+    *, actor: User, task: PlanTask, upload: UploadedFile, description: str = ""
+) -> TaskEvidence:
+    """Attach a file to a task after checking its size, its type by content and its name."""
+    _may_update(actor, task)
+    checked = check_upload(upload)
+    return TaskEvidence.objects.create(
+        task=task,
+        file=upload,
+        original_name=checked.name,
+        size=checked.size,
+        content_type=checked.content_type,
+        description=nfc(description.strip())[:500],
+        uploaded_by=actor,
+    )
+
+
+def _check_video_url(url: str) -> str:
+    url = url.strip()
+    if url:
+        try:
+            https_url(url)
+        except ValidationError as exc:
+            raise InvalidInput(
+                _("The video room must be an https:// address."), code="meeting_bad_url"
+            ) from exc
+    return url
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: User,
+    organiser: Agency,
+    title: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    agenda: str = "",
+    video_url: str = "",
+    invited: list[Agency] | None = None,
+) -> Meeting:
+    """Schedule an online meeting; the organiser's staff or an Office reviewer."""
+    if organiser.pk not in staff_agency_ids(actor) and not is_office_reviewer(actor):
+        raise PermissionDenied(
+            _("You may only organise meetings for your own agency."), code="meeting_forbidden"
+        )
+    title = nfc(title.strip())
+    if not title:
+        raise InvalidInput(_("Give the meeting a title."), code="meeting_no_title")
+    if ends_at <= starts_at:
+        raise InvalidInput(_("The meeting must end after it starts."), code="meeting_bad_times")
+    meeting = Meeting.objects.create(
+        title=title[:300],
+        organiser=organiser,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        agenda=nfc(agenda.strip()),
+        video_url=_check_video_url(video_url),
+        created_by=actor,
+    )
+    meeting.invited_agencies.set(invited or [])
+    return meeting
+
+
+@transaction.atomic
+def meeting_minutes_attach(*, actor: User, meeting: Meeting, upload: UploadedFile) -> Meeting:
+    """Attach (or replace) the minutes of a meeting; the file is checked like any upload."""
+    if not meeting_editable_by(actor, meeting):
+        raise PermissionDenied(_("Only the organiser may attach the minutes."), code="meeting_forbidden")
+    checked = check_upload(upload)
+    meeting.minutes = upload
+    meeting.minutes_name = checked.name
+    meeting.save(update_fields=["minutes", "minutes_name", "updated_at"])
+    return meeting

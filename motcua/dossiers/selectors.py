@@ -1,0 +1,147 @@
+"""Reads on dossiers, always limited to what the caller may see (DESIGN §4 Tracking, §7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import re
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.core.errors import NotFound
+from motcua.dossiers.choices import RUNNING_STATUSES
+from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
+from motcua.org.models import User
+from motcua.org.selectors import staff_agency_ids
+
+_LIST_RELATED = (
+    "procedure_version__procedure",
+    "competent_agency",
+    "current_agency",
+    "receiving_agency",
+)
+
+
+def dossiers_visible_to(user: User) -> QuerySet[Dossier]:
+    """The dossiers `user` may see: staff see those their agencies receive, decide, hold now or took
+    part in (a step or a consultation); everyone sees the dossiers they filed as applicant."""
+    if not user.is_authenticated:
+        return Dossier.objects.none()
+    visible = Q(applicant_user=user)
+    agencies = staff_agency_ids(user)
+    if agencies:
+        visible |= (
+            Q(competent_agency_id__in=agencies)
+            | Q(current_agency_id__in=agencies)
+            | Q(receiving_agency_id__in=agencies)
+            | Exists(DossierStep.objects.filter(dossier=OuterRef("pk"), agency_id__in=agencies))
+        )
+    return Dossier.objects.filter(visible).select_related(*_LIST_RELATED)
+
+
+def dossier_list(
+    user: User,
+    *,
+    status: str | None = None,
+    agency: str | None = None,
+    overdue: bool | None = None,
+    now: dt.datetime | None = None,
+) -> QuerySet[Dossier]:
+    """The dossiers `user` may see, filtered; most urgent first (due moment, then code)."""
+    qs = dossiers_visible_to(user)
+    if status:
+        qs = qs.filter(status=status)
+    if agency:
+        qs = qs.filter(
+            Q(competent_agency__identifier=agency)
+            | Q(current_agency__identifier=agency)
+            | Q(receiving_agency__identifier=agency)
+        )
+    if overdue is not None:
+        late = Q(status__in=RUNNING_STATUSES, due_at__lt=now or timezone.now())
+        qs = qs.filter(late) if overdue else qs.exclude(late)
+    return qs.order_by("due_at", "code")
+
+
+def dossier_for(user: User, code: str) -> Dossier:
+    """One dossier `user` may see, with its steps and history; NotFound otherwise (no hint whether it exists)."""
+    dossier = (
+        dossiers_visible_to(user)
+        .select_related("receiving_desk", "current_assignee")
+        .prefetch_related(
+            Prefetch("steps", queryset=DossierStep.objects.select_related("agency", "assignee")),
+            Prefetch("events", queryset=DossierEvent.objects.order_by("seq")),
+        )
+        .filter(code=code)
+        .first()
+    )
+    if dossier is None:
+        raise NotFound(_("Dossier not found."), code="dossier_not_found")
+    return dossier
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    action: str
+    status: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    code: str
+    procedure_code: str
+    procedure_name: str
+    status: str
+    received_at: dt.datetime | None
+    appointment_at: dt.datetime | None
+    returned_at: dt.datetime | None
+    history: list[PublicEvent]
+
+
+_DIGITS = re.compile(r"\D")
+
+
+def dossier_public_status(code: str, phone_last4: str) -> PublicStatus:
+    """Status and history of a dossier for anyone holding its code and the last 4 digits of the
+    applicant's phone. A wrong code and a wrong phone give the same NotFound; nothing personal."""
+    not_found = NotFound(_("No dossier matches this code and phone number."), code="dossier_not_found")
+    if not re.fullmatch(r"\d{4}", phone_last4 or ""):
+        raise not_found
+    dossier = (
+        Dossier.objects.select_related("procedure_version__procedure")
+        .only(
+            "code",
+            "status",
+            "received_at",
+            "appointment_at",
+            "returned_at",
+            "applicant_phone",
+            "procedure_version__name",
+            "procedure_version__procedure__code",
+        )
+        .filter(code=code)
+        .first()
+    )
+    digits = _DIGITS.sub("", dossier.applicant_phone) if dossier else ""
+    if dossier is None or len(digits) < 4 or not hmac.compare_digest(digits[-4:], phone_last4):
+        raise not_found
+    history = [
+        PublicEvent(action=a, status=s, at=t)
+        for a, s, t in DossierEvent.objects.filter(dossier_id=dossier.pk)
+        .order_by("seq")
+        .values_list("action", "to_status", "created_at")
+    ]
+    return PublicStatus(
+        code=dossier.code,
+        procedure_code=dossier.procedure_version.procedure.code,
+        procedure_name=dossier.procedure_version.name,
+        status=dossier.status,
+        received_at=dossier.received_at,
+        appointment_at=dossier.appointment_at,
+        returned_at=dossier.returned_at,
+        history=history,
+    )

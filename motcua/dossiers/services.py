@@ -1,0 +1,895 @@
+"""Writes on dossiers: the one workflow service (DESIGN §4).
+
+Every change goes through `dossier_submit`, `dossier_receive` or `dossier_act`. Each runs in one
+transaction, locks the dossier row, checks the caller's version, the actor's scope and roles and
+the transition table (`workflow.guard`), applies the change with a version-checked UPDATE, appends
+one hash-chained event and recomputes the stored due moments. Side effects run after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import partial
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from motcua.catalog.choices import SupplementPolicy
+from motcua.catalog.models import ProcedureVersion
+from motcua.core.errors import Conflict, InvalidInput, NotFound
+from motcua.core.text import nfc
+from motcua.dossiers.audit import event_digest, json_native
+from motcua.dossiers.choices import (
+    Channel,
+    DossierAction,
+    DossierStatus,
+    ReturnMethod,
+    StepKind,
+)
+from motcua.dossiers.codes import allocate_code
+from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, HandOver
+from motcua.dossiers.workflow import NEW, TRANSITIONS, Facts, Side, guard
+from motcua.org.choices import Role
+from motcua.org.models import Agency, Desk, Membership, User
+from motcua.workdays.selectors import add_working_time, working_minutes_between
+
+A = DossierAction
+S = DossierStatus
+
+# Called after commit with (dossier id, event seq): notifications plug in here (issue 3, item 8).
+AFTER_EVENT_HOOKS: list[Callable[[int, int], None]] = []
+
+# Fields the workflow never rewrites once the row exists.
+_IMMUTABLE = {"id", "code", "created_at", "idempotency_key", "procedure_version"}
+
+
+@dataclass(frozen=True)
+class ApplicantData:
+    """Who files the dossier (Form 01)."""
+
+    name: str
+    identifier: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    authorised_person: str = ""
+
+
+# --- helpers ------------------------------------------------------------------------------------------
+
+
+def actor_name(user: User) -> str:
+    return user.full_name or user.get_username()
+
+
+def _memberships(user: User) -> list[tuple[str, int | None]]:
+    return list(Membership.objects.filter(user=user).values_list("role", "agency_id"))
+
+
+def _roles_in(memberships: list[tuple[str, int | None]], agency_ids: set[int | None]) -> set[str]:
+    return {role for role, agency_id in memberships if agency_id is not None and agency_id in agency_ids}
+
+
+def _workday_minutes() -> int:
+    return int(settings.MOTCUA_WORKDAY_HOURS) * 60
+
+
+def _minutes_of_days(days: Decimal) -> int:
+    return int((Decimal(days) * _workday_minutes()).to_integral_value())
+
+
+def _scoped_key(actor: User, key: str | None) -> str | None:
+    return f"{actor.pk}:{key}" if key else None
+
+
+def _applicant_user(applicant: ApplicantData) -> User | None:
+    """The account of the applicant, matched on the personal identifier (verified at sign-in)."""
+    if not applicant.identifier:
+        return None
+    return User.objects.filter(personal_identifier=applicant.identifier, is_active=True).first()
+
+
+def _check_applicant(applicant: ApplicantData) -> ApplicantData:
+    name = nfc(applicant.name.strip())
+    if not name:
+        raise InvalidInput(_("The applicant's name is required."), code="applicant_required")
+    return ApplicantData(
+        name=name,
+        identifier=applicant.identifier.strip(),
+        phone=applicant.phone.strip(),
+        email=applicant.email.strip(),
+        address=nfc(applicant.address.strip()),
+        authorised_person=nfc(applicant.authorised_person.strip()),
+    )
+
+
+def _step_agency(step, *, receiving_agency: Agency, competent_agency: Agency) -> Agency:
+    """A step without an agency belongs to the competent agency, except the reception step, which
+    belongs to whichever desk received the dossier (any desk may receive, DESIGN §4)."""
+    if step.agency_id:
+        return step.agency
+    if step.role == Role.RECEIVING_OFFICER:
+        return receiving_agency
+    return competent_agency
+
+
+def _append_event(
+    dossier: Dossier, *, action: str, from_status: str, actor: User, payload: dict, at: dt.datetime
+) -> DossierEvent:
+    """Append the event numbered `dossier.version`, chained to `dossier.last_event_hash`."""
+    payload = json_native(payload)
+    name = actor_name(actor)
+    digest = event_digest(
+        dossier_code=dossier.code,
+        seq=dossier.version,
+        action=action,
+        from_status=from_status,
+        to_status=dossier.status,
+        actor_id=actor.pk,
+        actor_name=name,
+        payload=payload,
+        created_at=at,
+        prev_hash=dossier.last_event_hash,
+    )
+    event = DossierEvent.objects.create(
+        dossier=dossier,
+        seq=dossier.version,
+        action=action,
+        from_status=from_status,
+        to_status=dossier.status,
+        actor=actor,
+        actor_name=name,
+        payload=payload,
+        created_at=at,
+        prev_hash=dossier.last_event_hash,
+        hash=digest,
+    )
+    dossier.last_event_hash = digest
+    transaction.on_commit(partial(_after_event, dossier.pk, event.seq))
+    return event
+
+
+def _after_event(dossier_id: int, seq: int) -> None:
+    for hook in AFTER_EVENT_HOOKS:
+        hook(dossier_id, seq)
+
+
+def _recompute_due(dossier: Dossier) -> None:
+    """due_at = clock start + (limit + paused) working minutes; the appointment adds the extension."""
+    if dossier.clock_started_at is None:
+        return
+    total = dossier.budget_minutes + dossier.paused_minutes
+    dossier.due_at = add_working_time(dossier.clock_started_at, total)
+    if dossier.apology_issued:
+        dossier.extended_due_at = add_working_time(
+            dossier.clock_started_at, total + dossier.extension_minutes
+        )
+        dossier.appointment_at = dossier.extended_due_at
+    else:
+        dossier.appointment_at = dossier.due_at
+
+
+def _start_processing(dossier: Dossier, *, at: dt.datetime) -> list[DossierStep]:
+    """Start the clock and lay out the internal process: planned due moments from the shares, the
+    first step started now."""
+    version = dossier.procedure_version
+    dossier.received_at = at
+    dossier.clock_started_at = at
+    dossier.budget_minutes = int((Decimal(version.time_limit_hours) * 60).to_integral_value())
+    _recompute_due(dossier)
+
+    process = list(version.steps.select_related("agency").order_by("position"))
+    rows: list[DossierStep] = []
+    if process:
+        elapsed = 0
+        for step in process:
+            share = _minutes_of_days(step.duration_days)
+            elapsed += share
+            rows.append(
+                DossierStep(
+                    dossier=dossier,
+                    position=step.position,
+                    name=step.name,
+                    role=step.role,
+                    agency=_step_agency(
+                        step,
+                        receiving_agency=dossier.receiving_agency,
+                        competent_agency=dossier.competent_agency,
+                    ),
+                    share_minutes=share,
+                    planned_due_at=add_working_time(at, elapsed),
+                )
+            )
+    else:
+        # A procedure published without an internal process: reception, then the competent agency.
+        reception = min(120, dossier.budget_minutes // 4)
+        rows = [
+            DossierStep(
+                dossier=dossier,
+                position=1,
+                name=_("Reception"),
+                role=Role.RECEIVING_OFFICER,
+                agency=dossier.receiving_agency,
+                share_minutes=reception,
+                planned_due_at=add_working_time(at, reception),
+            ),
+            DossierStep(
+                dossier=dossier,
+                position=2,
+                name=_("Processing"),
+                role=Role.SPECIALIST,
+                agency=dossier.competent_agency,
+                share_minutes=dossier.budget_minutes - reception,
+                planned_due_at=dossier.due_at,
+            ),
+        ]
+    first = rows[0]
+    first.started_at = at
+    first.due_at = add_working_time(at, first.share_minutes)
+    dossier.current_step_position = first.position
+    dossier.current_agency = first.agency
+    dossier.current_step_due_at = first.due_at
+    return rows
+
+
+def _save_new_steps(rows: list[DossierStep], dossier: Dossier) -> None:
+    for row in rows:
+        row.dossier = dossier
+    DossierStep.objects.bulk_create(rows)
+
+
+def _create(
+    *, actor: User, key: str | None, build: Callable[[], tuple[Dossier, list[DossierStep], str, dict]]
+) -> Dossier:
+    """Create a dossier once per idempotency key: a retried request gets the first dossier back."""
+    scoped = _scoped_key(actor, key)
+    if scoped and (existing := Dossier.objects.filter(idempotency_key=scoped).first()):
+        return existing
+    try:
+        with transaction.atomic():
+            dossier, steps, action, payload = build()
+            dossier.idempotency_key = scoped
+            dossier.save()
+            _save_new_steps(steps, dossier)
+            _append_event(
+                dossier, action=action, from_status=NEW, actor=actor, payload=payload, at=timezone.now()
+            )
+            Dossier.objects.filter(pk=dossier.pk).update(last_event_hash=dossier.last_event_hash)
+    except IntegrityError:
+        # Only a concurrent request with the same key can collide here (codes come from the upsert).
+        if scoped and (existing := Dossier.objects.filter(idempotency_key=scoped).first()):
+            return existing
+        raise
+    return dossier
+
+
+# --- creation -------------------------------------------------------------------------------------------
+
+
+def dossier_receive(
+    *,
+    actor: User,
+    desk: Desk,
+    procedure_version: ProcedureVersion,
+    applicant: ApplicantData,
+    channel: str = Channel.DESK,
+    competent_agency: Agency | None = None,
+    fees_amount: Decimal = Decimal(0),
+    fees_note: str = "",
+    idempotency_key: str | None = None,
+    received_at: dt.datetime | None = None,
+) -> Dossier:
+    """A receiving officer receives a dossier at `desk` (Form 01): a new code, the receipt moment,
+    the legal due moment and appointment, and the internal process laid out with per-step due moments.
+
+    The competent agency is the procedure's, or (for commune procedures, which name none) the
+    desk's agency unless given. `idempotency_key` makes a retried request return the same dossier.
+    """
+    applicant = _check_applicant(applicant)
+    guard(NEW, A.RECEIVE, _roles_in(_memberships(actor), {desk.agency_id}))
+    competent = competent_agency or procedure_version.competent_agency or desk.agency
+    if fees_amount < 0:
+        raise InvalidInput(_("Fees cannot be negative."), code="invalid_fees")
+
+    def build():
+        at = received_at or timezone.now()
+        dossier = Dossier(
+            code=allocate_code(agency=desk.agency, moment=at),
+            procedure_version=procedure_version,
+            status=S.RECEIVED,
+            channel=channel,
+            receiving_desk=desk,
+            receiving_agency=desk.agency,
+            competent_agency=competent,
+            applicant_user=_applicant_user(applicant),
+            **_applicant_fields(applicant),
+            fees_amount=fees_amount,
+            fees_note=fees_note,
+        )
+        steps = _start_processing(dossier, at=at)
+        payload = {
+            "channel": channel,
+            "desk": desk.pk,
+            "procedure": procedure_version.procedure.code,
+            "procedure_version": procedure_version.number,
+            "received_at": at,
+            "due_at": dossier.due_at,
+            "fees_amount": fees_amount,
+        }
+        return dossier, steps, A.RECEIVE, payload
+
+    return _create(actor=actor, key=idempotency_key, build=build)
+
+
+def dossier_submit(
+    *,
+    actor: User,
+    procedure_version: ProcedureVersion,
+    applicant: ApplicantData,
+    channel: str = Channel.ONLINE,
+    competent_agency: Agency | None = None,
+    receiving_agency: Agency | None = None,
+    idempotency_key: str | None = None,
+) -> Dossier:
+    """A citizen files a dossier online (or an officer records one that came by post): it gets its
+    code now and waits for the desk's check (`receive`, `request_completion` or `refuse`).
+
+    Commune procedures name no competent agency: the caller must then give it.
+    """
+    applicant = _check_applicant(applicant)
+    competent = competent_agency or procedure_version.competent_agency
+    if competent is None:
+        raise InvalidInput(_("Choose the agency that decides this procedure."), code="agency_required")
+    receiving = receiving_agency or competent
+    memberships = _memberships(actor)
+    roles = _roles_in(memberships, {receiving.pk})
+    on_own_behalf = not roles
+    if on_own_behalf:
+        roles = {Role.CITIZEN}
+    guard(NEW, A.SUBMIT, roles)
+
+    def build():
+        at = timezone.now()
+        dossier = Dossier(
+            code=allocate_code(agency=receiving, moment=at),
+            procedure_version=procedure_version,
+            status=S.SUBMITTED,
+            channel=channel,
+            receiving_agency=receiving,
+            competent_agency=competent,
+            applicant_user=actor if on_own_behalf else _applicant_user(applicant),
+            submitted_at=at,
+            **_applicant_fields(applicant),
+        )
+        payload = {
+            "channel": channel,
+            "procedure": procedure_version.procedure.code,
+            "procedure_version": procedure_version.number,
+        }
+        return dossier, [], A.SUBMIT, payload
+
+    return _create(actor=actor, key=idempotency_key, build=build)
+
+
+def _applicant_fields(applicant: ApplicantData) -> dict:
+    return {
+        "applicant_name": applicant.name,
+        "applicant_identifier": applicant.identifier,
+        "applicant_phone": applicant.phone,
+        "applicant_email": applicant.email,
+        "applicant_address": applicant.address,
+        "authorised_person": applicant.authorised_person,
+    }
+
+
+# --- the workflow ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    dossier: Dossier
+    steps: list[DossierStep]
+    actor: User
+    memberships: list[tuple[str, int | None]]
+    from_status: str
+    now: dt.datetime
+    payload: dict
+
+    @property
+    def process_steps(self) -> list[DossierStep]:
+        return [s for s in self.steps if s.kind == StepKind.PROCESS]
+
+    @property
+    def open_consultations(self) -> list[DossierStep]:
+        return [s for s in self.steps if s.kind == StepKind.CONSULTATION and s.finished_at is None]
+
+    def step_at(self, position: int | None) -> DossierStep | None:
+        return next((s for s in self.process_steps if s.position == position), None)
+
+    @property
+    def current(self) -> DossierStep | None:
+        return self.step_at(self.dossier.current_step_position)
+
+
+def dossier_facts(dossier: Dossier, steps: list[DossierStep]) -> Facts:
+    """What `workflow.guard` needs to know beyond the status."""
+    positions = sorted(s.position for s in steps if s.kind == StepKind.PROCESS)
+    current = dossier.current_step_position
+    return Facts(
+        has_next_step=current is not None and any(p > current for p in positions),
+        # Never back to the reception step: asking the applicant for more is request_supplement.
+        can_send_back=current is not None and any(positions[0] < p < current for p in positions),
+        open_consultations=sum(1 for s in steps if s.kind == StepKind.CONSULTATION and s.finished_at is None),
+        proposed=dossier.proposed_at is not None,
+        decision_issued=dossier.decision_issued_at is not None,
+        extended=dossier.apology_issued,
+        status_before_pause=dossier.status_before_pause or S.IN_PROGRESS,
+    )
+
+
+def acting_roles(
+    dossier: Dossier, actor: User, side: Side, steps: list[DossierStep], memberships: list | None = None
+) -> set[str]:
+    """The roles `actor` holds on `side` of this dossier: the receiving agency's (plus citizen for
+    the applicant) at the desk, the current step's agency in processing, an open consultation's agency."""
+    memberships = _memberships(actor) if memberships is None else memberships
+    if side == Side.DESK:
+        roles = _roles_in(memberships, {dossier.receiving_agency_id})
+        if dossier.applicant_user_id is not None and dossier.applicant_user_id == actor.pk:
+            roles.add(Role.CITIZEN)
+        return roles
+    if side == Side.PROCESS:
+        return _roles_in(memberships, {dossier.current_agency_id})
+    open_agencies = {s.agency_id for s in steps if s.kind == StepKind.CONSULTATION and s.finished_at is None}
+    return _roles_in(memberships, open_agencies)
+
+
+def _can_see(dossier: Dossier, actor: User, memberships, steps: list[DossierStep]) -> bool:
+    """The same rule as `selectors.dossiers_visible_to`, on a row already loaded."""
+    if dossier.applicant_user_id is not None and dossier.applicant_user_id == actor.pk:
+        return True
+    agencies = {a for role, a in memberships if a is not None and role != Role.CITIZEN}
+    if {dossier.competent_agency_id, dossier.current_agency_id, dossier.receiving_agency_id} & agencies:
+        return True
+    return any(s.agency_id in agencies for s in steps)
+
+
+def dossier_act(*, dossier_code: str, action: str, actor: User, version: int, **payload) -> Dossier:
+    """Take `action` on the dossier `dossier_code`, which the caller saw at `version`.
+
+    Raises NotFound when the actor may not see the dossier, Conflict `stale_version` when it changed
+    since `version`, Conflict (`transition_not_allowed` or a precise code) when the action is not
+    possible now, PermissionDenied when the actor's roles do not allow it, InvalidInput for a bad
+    payload. On success: one event appended, version + 1, due moments recomputed.
+    """
+    if action not in TRANSITIONS:
+        raise InvalidInput(_("Unknown action."), code="unknown_action")
+    with transaction.atomic():
+        dossier = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("procedure_version", "current_agency", "receiving_agency", "competent_agency")
+            .filter(code=dossier_code)
+            .first()
+        )
+        if dossier is None:
+            raise NotFound(_("Dossier not found."), code="dossier_not_found")
+        steps = list(dossier.steps.all())
+        memberships = _memberships(actor)
+        if not _can_see(dossier, actor, memberships, steps):
+            raise NotFound(_("Dossier not found."), code="dossier_not_found")
+        if dossier.version != version:
+            raise _stale()
+
+        roles = acting_roles(dossier, actor, TRANSITIONS[action].side, steps, memberships)
+        to_status = guard(dossier.status, action, roles, dossier_facts(dossier, steps))
+
+        ctx = _Context(dossier, steps, actor, memberships, dossier.status, timezone.now(), payload)
+        _acknowledge_hand_overs(ctx)
+        event_payload = _HANDLERS[action](ctx) or {}
+        if payload.get("note"):
+            event_payload.setdefault("note", str(payload["note"]))
+
+        dossier.status = to_status
+        dossier.version = version + 1
+        _append_event(
+            dossier,
+            action=action,
+            from_status=ctx.from_status,
+            actor=actor,
+            payload=event_payload,
+            at=ctx.now,
+        )
+        fields = {
+            f.attname: getattr(dossier, f.attname)
+            for f in Dossier._meta.concrete_fields
+            if f.name not in _IMMUTABLE and f.attname not in _IMMUTABLE
+        }
+        fields["updated_at"] = ctx.now
+        if Dossier.objects.filter(pk=dossier.pk, version=version).update(**fields) != 1:
+            raise _stale()
+        for step in ctx.steps:
+            if step.pk is None or getattr(step, "_dirty", False):
+                step.save()
+    return dossier
+
+
+def _stale() -> Conflict:
+    return Conflict(
+        _("Someone else changed this dossier meanwhile. Reload it and try again."), code="stale_version"
+    )
+
+
+def _touch(step: DossierStep, **changes) -> DossierStep:
+    for name, value in changes.items():
+        setattr(step, name, value)
+    step._dirty = True
+    return step
+
+
+def _acknowledge_hand_overs(ctx: _Context) -> None:
+    """The first action of the receiving agency's staff on a handed-over step records who received it."""
+    staff_agencies = {a for _role, a in ctx.memberships if a is not None}
+    step_ids = [s.pk for s in ctx.steps if s.finished_at is None and s.agency_id in staff_agencies]
+    if step_ids:
+        HandOver.objects.filter(dossier=ctx.dossier, step_id__in=step_ids, received_at__isnull=True).update(
+            received_by=ctx.actor, received_by_name=actor_name(ctx.actor), received_at=ctx.now
+        )
+
+
+def _hand_over(ctx: _Context, *, step: DossierStep, from_agency_id: int) -> None:
+    HandOver.objects.create(
+        dossier=ctx.dossier,
+        step=step,
+        from_agency_id=from_agency_id,
+        to_agency_id=step.agency_id,
+        given_by=ctx.actor,
+        given_by_name=actor_name(ctx.actor),
+        given_at=ctx.now,
+        event_seq=ctx.dossier.version + 1,
+    )
+
+
+def _text(ctx: _Context, name: str, *, required: bool = False, max_length: int = 2000) -> str:
+    value = ctx.payload.get(name) or ""
+    if not isinstance(value, str):
+        raise InvalidInput(_("%(field)s must be text.") % {"field": name}, code="invalid_input")
+    value = nfc(value.strip())
+    if required and not value:
+        raise InvalidInput(
+            _("A %(field)s is required for this action.") % {"field": name}, code="reason_required"
+        )
+    if len(value) > max_length:
+        raise InvalidInput(_("%(field)s is too long.") % {"field": name}, code="invalid_input")
+    return value
+
+
+def _set_current(ctx: _Context, step: DossierStep | None) -> None:
+    d = ctx.dossier
+    d.current_step_position = step.position if step else None
+    d.current_agency_id = step.agency_id if step else d.current_agency_id
+    d.current_step_due_at = step.due_at if step else None
+    d.current_assignee_id = step.assignee_id if step else None
+
+
+def _start_step(ctx: _Context, step: DossierStep) -> None:
+    _touch(step, started_at=ctx.now, finished_at=None, due_at=add_working_time(ctx.now, step.share_minutes))
+
+
+def _finish_open_steps(ctx: _Context) -> None:
+    for step in ctx.steps:
+        if step.started_at is not None and step.finished_at is None:
+            _touch(step, finished_at=ctx.now)
+
+
+def _pause(ctx: _Context) -> dict:
+    ctx.dossier.paused_at = ctx.now
+    ctx.dossier.status_before_pause = ctx.from_status
+    return {}
+
+
+def _unpause(ctx: _Context, *, policy: str) -> dict:
+    """End a pause: under the pause policy the working time spent waiting moves every due moment;
+    under the restart policy the clock starts again from now with the full time limit."""
+    d = ctx.dossier
+    paused = max(0, int(working_minutes_between(d.paused_at, ctx.now)))
+    if policy == SupplementPolicy.RESTART:
+        d.clock_started_at = ctx.now
+        d.paused_minutes = 0
+        for step in ctx.steps:
+            if step.started_at is not None and step.finished_at is None:
+                _touch(step, due_at=add_working_time(ctx.now, step.share_minutes))
+    else:
+        d.paused_minutes += paused
+        for step in ctx.steps:
+            if (
+                step.started_at is not None
+                and step.finished_at is None
+                and step.due_at
+                and step.due_at > d.paused_at
+            ):
+                _touch(step, due_at=add_working_time(step.due_at, paused))
+    d.paused_at = None
+    d.status_before_pause = ""
+    _recompute_due(d)
+    if ctx.current is not None:
+        d.current_step_due_at = ctx.current.due_at
+    return {"paused_working_minutes": paused, "policy": policy, "due_at": d.due_at}
+
+
+# --- one handler per action: apply the change to ctx.dossier / ctx.steps, return the event payload ---------
+
+
+def _on_submit(ctx: _Context) -> dict:
+    ctx.dossier.submitted_at = ctx.now
+    return {}
+
+
+def _on_request_completion(ctx: _Context) -> dict:
+    return {"reason": _text(ctx, "reason", required=True)}
+
+
+def _on_refuse(ctx: _Context) -> dict:
+    reason = _text(ctx, "reason", required=True)
+    ctx.dossier.closing_reason = reason
+    ctx.dossier.closed_at = ctx.now
+    return {"reason": reason}
+
+
+def _on_receive(ctx: _Context) -> dict:
+    desk_id = ctx.payload.get("desk")
+    if desk_id is not None:
+        desk = Desk.objects.filter(
+            pk=desk_id, agency_id=ctx.dossier.receiving_agency_id, is_active=True
+        ).first()
+        if desk is None:
+            raise InvalidInput(_("Choose a desk of the receiving agency."), code="invalid_desk")
+        ctx.dossier.receiving_desk = desk
+    rows = _start_processing(ctx.dossier, at=ctx.now)
+    for row in rows:
+        row._dirty = True
+    ctx.steps.extend(rows)
+    return {"received_at": ctx.now, "due_at": ctx.dossier.due_at}
+
+
+def _on_assign(ctx: _Context) -> dict:
+    assignee_ref = ctx.payload.get("assignee")
+    current = ctx.current
+    assignee = None
+    if assignee_ref:
+        lookup = {"pk": assignee_ref} if isinstance(assignee_ref, int) else {"username": str(assignee_ref)}
+        assignee = User.objects.filter(
+            **lookup, is_active=True, memberships__agency_id=current.agency_id
+        ).first()
+    if assignee is None:
+        raise InvalidInput(_("Choose a member of staff of the current agency."), code="invalid_assignee")
+    _touch(current, assignee=assignee)
+    ctx.dossier.current_assignee = assignee
+    return {"assignee": assignee.pk, "assignee_name": actor_name(assignee), "step": current.position}
+
+
+def _on_forward(ctx: _Context) -> dict:
+    current = ctx.current
+    following = min((s for s in ctx.process_steps if s.position > current.position), key=lambda s: s.position)
+    _touch(current, finished_at=ctx.now)
+    _start_step(ctx, following)
+    _set_current(ctx, following)
+    _hand_over(ctx, step=following, from_agency_id=current.agency_id)
+    return {
+        "from_step": current.position,
+        "to_step": following.position,
+        "to_agency": following.agency_id,
+        "step_due_at": following.due_at,
+    }
+
+
+def _on_send_back(ctx: _Context) -> dict:
+    current = ctx.current
+    previous = max((s for s in ctx.process_steps if s.position < current.position), key=lambda s: s.position)
+    _touch(current, started_at=None, finished_at=None, due_at=None, assignee=None)
+    _start_step(ctx, previous)
+    _set_current(ctx, previous)
+    ctx.dossier.proposed_at = None
+    _hand_over(ctx, step=previous, from_agency_id=current.agency_id)
+    return {"from_step": current.position, "to_step": previous.position, "reason": _text(ctx, "reason")}
+
+
+def _on_consult(ctx: _Context) -> dict:
+    identifiers = ctx.payload.get("agencies") or []
+    if not isinstance(identifiers, list) or not identifiers or len(identifiers) > 20:
+        raise InvalidInput(_("Name the agencies to consult."), code="agencies_required")
+    found = {
+        a.identifier: a
+        for a in Agency.objects.filter(identifier__in=[str(i) for i in identifiers], is_active=True)
+    }
+    agencies = [found[str(i)] for i in dict.fromkeys(identifiers) if str(i) in found]  # in the order given
+    if len(agencies) != len(set(identifiers)) or any(a.pk == ctx.dossier.current_agency_id for a in agencies):
+        raise InvalidInput(_("Consult other existing agencies."), code="invalid_agencies")
+    try:
+        days = Decimal(str(ctx.payload.get("days") or 1))
+    except InvalidOperation:
+        days = Decimal(0)
+    if not Decimal("0.125") <= days <= 60:
+        raise InvalidInput(_("Give the consultation time in working days."), code="invalid_days")
+    current = ctx.current
+    group = ctx.dossier.version + 1
+    for agency in agencies:
+        step = DossierStep(
+            dossier=ctx.dossier,
+            kind=StepKind.CONSULTATION,
+            position=current.position,
+            name=_("Consultation: %(agency)s") % {"agency": agency.name},
+            agency=agency,
+            role=Role.SPECIALIST,
+            share_minutes=_minutes_of_days(days),
+            parallel_group=group,
+        )
+        _start_step(ctx, step)
+        step.save()
+        ctx.steps.append(step)
+        _hand_over(ctx, step=step, from_agency_id=current.agency_id)
+    return {"agencies": sorted(a.identifier for a in agencies), "days": days, "group": group}
+
+
+def _on_join(ctx: _Context) -> dict:
+    mine = {a for role, a in ctx.memberships if a is not None and role in (Role.SPECIALIST, Role.LEADER)}
+    candidates = [s for s in ctx.open_consultations if s.agency_id in mine]
+    wanted = ctx.payload.get("agency")
+    if wanted:
+        candidates = [s for s in candidates if s.agency.identifier == wanted]
+    if len(candidates) != 1:
+        raise InvalidInput(_("Say which agency's consultation you answer."), code="agency_required")
+    step = candidates[0]
+    opinion = _text(ctx, "opinion")
+    _touch(step, finished_at=ctx.now, note=opinion)
+    HandOver.objects.create(
+        dossier=ctx.dossier,
+        step=ctx.current,
+        from_agency_id=step.agency_id,
+        to_agency_id=ctx.current.agency_id,
+        given_by=ctx.actor,
+        given_by_name=actor_name(ctx.actor),
+        given_at=ctx.now,
+        event_seq=ctx.dossier.version + 1,
+    )
+    return {"agency": step.agency_id, "opinion": opinion, "open_left": len(ctx.open_consultations)}
+
+
+def _on_request_supplement(ctx: _Context) -> dict:
+    _pause(ctx)
+    return {"reason": _text(ctx, "reason", required=True)}
+
+
+def _on_supplement(ctx: _Context) -> dict:
+    return _unpause(ctx, policy=ctx.dossier.procedure_version.supplement_policy)
+
+
+def _on_suspend(ctx: _Context) -> dict:
+    _pause(ctx)
+    return {"reason": _text(ctx, "reason", required=True)}
+
+
+def _on_resume(ctx: _Context) -> dict:
+    return _unpause(ctx, policy=SupplementPolicy.PAUSE)
+
+
+def _on_propose(ctx: _Context) -> dict:
+    ctx.dossier.proposed_at = ctx.now
+    return {}
+
+
+def _on_approve(ctx: _Context) -> dict:
+    ctx.dossier.decision_issued_at = ctx.now
+    return {}
+
+
+def _on_mark_result_ready(ctx: _Context) -> dict:
+    _finish_open_steps(ctx)
+    ctx.dossier.result_ready_at = ctx.now
+    ctx.dossier.current_step_due_at = None
+    return {}
+
+
+def _on_return_result(ctx: _Context) -> dict:
+    method = ctx.payload.get("method") or ReturnMethod.DESK
+    if method not in ReturnMethod.values:
+        raise InvalidInput(_("Return at the desk, by post or online."), code="invalid_method")
+    d = ctx.dossier
+    d.return_method = method
+    d.returned_at = d.closed_at = ctx.now
+    if method == ReturnMethod.ONLINE:
+        d.result_code = f"{d.code}-KQ1"
+    fees = ctx.payload.get("fees_amount")
+    if fees is not None:
+        try:
+            amount = Decimal(str(fees))
+        except InvalidOperation:
+            amount = Decimal(-1)
+        if amount < 0 or amount != amount.to_integral_value():
+            raise InvalidInput(_("Fees are a whole, non-negative amount in VND."), code="invalid_fees")
+        d.fees_amount = amount
+    return {
+        "method": method,
+        "result_code": d.result_code,
+        "fees_amount": d.fees_amount,
+        "on_time": d.due_at is None or ctx.now <= d.due_at,
+    }
+
+
+def _close(ctx: _Context, *, reason_required: bool) -> dict:
+    reason = _text(ctx, "reason", required=reason_required)
+    _finish_open_steps(ctx)
+    d = ctx.dossier
+    d.closing_reason = reason
+    d.closed_at = ctx.now
+    if d.paused_at is not None:
+        d.paused_at = None
+        d.status_before_pause = ""
+    d.current_step_due_at = None
+    return {"reason": reason}
+
+
+def _on_stop(ctx: _Context) -> dict:
+    return _close(ctx, reason_required=True)
+
+
+def _on_withdraw(ctx: _Context) -> dict:
+    return _close(ctx, reason_required=False)
+
+
+def _on_apologise_extend(ctx: _Context) -> dict:
+    """Form 04: a new appointment, given once; `days` working days after the legal due moment."""
+    d = ctx.dossier
+    if ctx.payload.get("new_appointment_at"):
+        moment = ctx.payload["new_appointment_at"]
+        moment = parse_datetime(moment) if isinstance(moment, str) else moment
+        if not isinstance(moment, dt.datetime) or timezone.is_naive(moment) or moment <= d.due_at:
+            raise InvalidInput(
+                _("The new appointment must come after the due moment."), code="invalid_appointment"
+            )
+        d.extension_minutes = max(1, int(working_minutes_between(d.due_at, moment)))
+    else:
+        try:
+            days = Decimal(str(ctx.payload.get("days")))
+        except InvalidOperation:
+            days = Decimal(0)
+        if not Decimal("0.125") <= days <= 60:
+            raise InvalidInput(_("Give the extension in working days."), code="invalid_days")
+        d.extension_minutes = _minutes_of_days(days)
+    d.apology_issued = True
+    _recompute_due(d)
+    return {
+        "reason": _text(ctx, "reason"),
+        "extended_due_at": d.extended_due_at,
+        "late_notice": ctx.now > d.due_at,
+    }
+
+
+_HANDLERS: dict[str, Callable[[_Context], dict]] = {
+    A.SUBMIT: _on_submit,
+    A.REQUEST_COMPLETION: _on_request_completion,
+    A.REFUSE: _on_refuse,
+    A.RECEIVE: _on_receive,
+    A.ASSIGN: _on_assign,
+    A.FORWARD: _on_forward,
+    A.SEND_BACK: _on_send_back,
+    A.CONSULT: _on_consult,
+    A.JOIN: _on_join,
+    A.REQUEST_SUPPLEMENT: _on_request_supplement,
+    A.SUPPLEMENT: _on_supplement,
+    A.SUSPEND: _on_suspend,
+    A.RESUME: _on_resume,
+    A.PROPOSE: _on_propose,
+    A.APPROVE: _on_approve,
+    A.MARK_RESULT_READY: _on_mark_result_ready,
+    A.RETURN_RESULT: _on_return_result,
+    A.STOP: _on_stop,
+    A.WITHDRAW: _on_withdraw,
+    A.APOLOGISE_EXTEND: _on_apologise_extend,
+}
+assert set(_HANDLERS) == set(A)

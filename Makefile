@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev demo lint messages bench clean
+.PHONY: run test install install-dev chromium demo lint messages bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +28,19 @@ run: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## test: install the test dependencies, check migrations and lint, run the whole suite
+## chromium: the browser tests drive Debian's Chromium (Playwright's own browser downloads are not used)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "make: Debian's chromium is missing and only root can install it: run 'sudo apt-get install chromium'." >&2; \
+	    echo "make: without it the browser tests are skipped here (and fail in CI)." >&2; \
+	  fi; }
+
+## test: install the test dependencies and Chromium, check migrations and lint, run the whole suite
 ## (on PostgreSQL too when DATABASE_URL is set)
-test: install-dev
+test: install-dev chromium
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest

@@ -46,11 +46,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django_tasks",
+    "django_tasks_db",
     "motcua.core",
     "motcua.org",
     "motcua.workdays",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.ratings",
     "motcua.feedback",
     "motcua.control",
     "motcua.portal",
@@ -162,6 +165,25 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
 
+# Background work through the django-tasks API (Django 6's task framework, backported): run at once in
+# the embedded default; TASKS_BACKEND=database queues them in the database for `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[env("TASKS_BACKEND", "immediate") or "immediate"],
+    }
+}
+
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "motcua <no-reply@motcua.local>")
+
 # --- motcua ---------------------------------------------------------------------------------
 # Province this deployment serves (official code, Decision 19/2025/QĐ-TTg).
 MOTCUA_PROVINCE_CODE = env("MOTCUA_PROVINCE_CODE", "14")
@@ -171,3 +193,7 @@ MOTCUA_DEFAULT_OFFICE_SESSIONS = [("07:30", "11:30"), ("13:30", "17:30")]
 MOTCUA_WORKDAY_HOURS = envint("MOTCUA_WORKDAY_HOURS", 8)
 # API bearer tokens live this many days.
 MOTCUA_API_TOKEN_DAYS = envint("MOTCUA_API_TOKEN_DAYS", 30)
+# SMS gateway: a dotted path to a class with send(phone, text). The default writes to the log/console.
+MOTCUA_SMS_BACKEND = env("MOTCUA_SMS_BACKEND", "motcua.core.sms.ConsoleSMSBackend")
+# A transfer received after this local time starts at the next working session (DESIGN §4).
+MOTCUA_TRANSFER_CUTOFF = env("MOTCUA_TRANSFER_CUTOFF", "15:00")

@@ -15,6 +15,8 @@ urlpatterns = [
     path("phan-anh-kien-nghi/", include("motcua.feedback.urls")),
     path("open311/", include("motcua.feedback.open311_urls")),
     path("van-phong/", include("motcua.control.urls")),
+    path("ho-so/", include("motcua.dossiers.urls")),
+    path("ho-so/", include("motcua.dossiers.document_urls")),
     path("", include("motcua.portal.urls")),
 ]
 if settings.DEBUG:

@@ -8,5 +8,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("thu-tuc/", views.procedure_list, name="procedure_list"),
     path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure_detail"),
+    path("tin-tuc/", views.announcement_list, name="announcement_list"),
+    path("tin-tuc/<slug:slug>/", views.announcement_detail, name="announcement_detail"),
+    path("thuat-ngu/", views.glossary, name="glossary"),
+    path("co-chu/", views.font_size, name="font_size"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -12,8 +12,14 @@ pytestmark = pytest.mark.django_db
 def catalog():
     justice = AgencyFactory(identifier="000.00.53.H48", name="Sở Tư pháp")
     make_procedure("1.000894", "Đăng ký kết hôn")
-    make_procedure("2.001263", "Cấp Phiếu lý lịch tư pháp", field_name="Lý lịch tư pháp", levels=("province",),
-                   days="10", agency_identifier=justice.identifier)
+    make_procedure(
+        "2.001263",
+        "Cấp Phiếu lý lịch tư pháp",
+        field_name="Lý lịch tư pháp",
+        levels=("province",),
+        days="10",
+        agency_identifier=justice.identifier,
+    )
     return justice
 
 
@@ -24,7 +30,9 @@ def test_home_offers_search_and_fields(client, catalog):
     assert '<html lang="vi">' in page
 
 
-@pytest.mark.parametrize("q", ["dang ky ket hon", "ĐĂNG KÝ KẾT HÔN", unicodedata.normalize("NFD", "Đăng ký kết hôn")])
+@pytest.mark.parametrize(
+    "q", ["dang ky ket hon", "ĐĂNG KÝ KẾT HÔN", unicodedata.normalize("NFD", "Đăng ký kết hôn")]
+)
 def test_catalog_search_finds_marriage_registration(client, catalog, q):
     page = client.get("/thu-tuc/", {"q": q}).content.decode()
     assert "/thu-tuc/1.000894/" in page
@@ -32,7 +40,9 @@ def test_catalog_search_finds_marriage_registration(client, catalog, q):
 
 
 def test_catalog_browses_by_agency_field_and_level(client, catalog):
-    assert "Cấp Phiếu lý lịch tư pháp" in client.get("/thu-tuc/", {"agency": "000.00.53.H48"}).content.decode()
+    assert (
+        "Cấp Phiếu lý lịch tư pháp" in client.get("/thu-tuc/", {"agency": "000.00.53.H48"}).content.decode()
+    )
     by_level = client.get("/thu-tuc/", {"level": "commune"}).content.decode()
     assert "Đăng ký kết hôn" in by_level and "Cấp Phiếu lý lịch tư pháp" not in by_level
     # Nonsense filters give an empty list, not an error.
@@ -41,8 +51,16 @@ def test_catalog_browses_by_agency_field_and_level(client, catalog):
 
 def test_procedure_page_shows_every_component(client, catalog):
     page = client.get("/thu-tuc/2.001263/").content.decode()
-    for text in ["Cấp Phiếu lý lịch tư pháp", "2.001263", "Sở Tư pháp", "Tờ khai theo mẫu", "Miễn lệ phí",
-                 "Thẩm định", "Luật Hộ tịch số 60/2014/QH13", "Giấy chứng nhận"]:
+    for text in [
+        "Cấp Phiếu lý lịch tư pháp",
+        "2.001263",
+        "Sở Tư pháp",
+        "Tờ khai theo mẫu",
+        "Miễn lệ phí",
+        "Thẩm định",
+        "Luật Hộ tịch số 60/2014/QH13",
+        "Giấy chứng nhận",
+    ]:
         assert text in page, text
 
 

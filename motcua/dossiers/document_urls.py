@@ -1,0 +1,3 @@
+app_name = "dossier_documents"
+
+urlpatterns: list = []

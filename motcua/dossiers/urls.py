@@ -1,0 +1,3 @@
+app_name = "dossiers"
+
+urlpatterns: list = []

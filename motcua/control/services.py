@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from motcua.control.choices import TaskStatus
 from motcua.control.models import Meeting, PlanTask, TaskEvidence, TaskReport, https_url
 from motcua.control.selectors import is_office_reviewer, meeting_editable_by, plan_task_editable_by
-from motcua.control.uploads import check_upload
 from motcua.core.errors import Conflict, InvalidInput, PermissionDenied
 from motcua.core.text import nfc
+from motcua.core.uploads import check_upload
 from motcua.org.models import Agency, User
 from motcua.org.selectors import staff_agency_ids
 
@@ -95,15 +95,17 @@ def plan_task_evidence_add(
     """Attach a file to a task after checking its size, its type by content and its name."""
     _may_update(actor, task)
     checked = check_upload(upload)
-    return TaskEvidence.objects.create(
+    evidence = TaskEvidence(
         task=task,
-        file=upload,
         original_name=checked.name,
         size=checked.size,
         content_type=checked.content_type,
         description=nfc(description.strip())[:500],
         uploaded_by=actor,
     )
+    evidence.file.save(checked.storage_name, checked.file, save=False)
+    evidence.save()
+    return evidence
 
 
 def _check_video_url(url: str) -> str:
@@ -159,7 +161,7 @@ def meeting_minutes_attach(*, actor: User, meeting: Meeting, upload: UploadedFil
     if not meeting_editable_by(actor, meeting):
         raise PermissionDenied(_("Only the organiser may attach the minutes."), code="meeting_forbidden")
     checked = check_upload(upload)
-    meeting.minutes = upload
+    meeting.minutes.save(checked.storage_name, checked.file, save=False)
     meeting.minutes_name = checked.name
     meeting.save(update_fields=["minutes", "minutes_name", "updated_at"])
     return meeting

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from motcua.core.errors import Conflict, InvalidInput, NotFound
 from motcua.core.text import fold, nfc
+from motcua.core.uploads import PDF_AND_IMAGES, CheckedUpload, check_upload
 from motcua.feedback import workflow
-from motcua.feedback.attachments import CheckedUpload, check_attachment
 from motcua.feedback.choices import PetitionAction as A
 from motcua.feedback.choices import PetitionChannel
 from motcua.feedback.codes import allocate_code
@@ -145,7 +145,7 @@ def _create(
             _("Give a phone number or an e-mail address so we can answer you."), code="contact_required"
         )
     checked: CheckedUpload | None = (
-        check_attachment(attachment, sent_name=attachment_sent_name) if attachment else None
+        check_upload(attachment, kinds=PDF_AND_IMAGES, sent_name=attachment_sent_name) if attachment else None
     )
     now = timezone.now()
     petition = Petition(
@@ -179,7 +179,7 @@ def _create(
             if checked is not None:
                 petition.attachment.save(checked.storage_name, checked.file, save=False)
                 stored_name = petition.attachment.name
-                petition.attachment_name = checked.display_name
+                petition.attachment_name = checked.name
             petition.search_text = _search_text(petition)
             petition.save()
             if actor_name is None:  # a submission's actor is the submitter, signed in or not
@@ -212,7 +212,7 @@ def petition_submit(
 ) -> Petition:
     """A citizen or business submits a petition on the portal or through the API. Returns it with its
     tracking code and a provisional deadline of ANSWER_DAYS working days. `attachment_sent_name` is the
-    attachment's file name as the client sent it, when known (see `attachments.check_attachment`)."""
+    attachment's file name as the client sent it, when known (see `motcua.core.uploads.check_upload`)."""
     if channel not in (PetitionChannel.PORTAL, PetitionChannel.API):
         raise InvalidInput(_("Unknown channel."), code="invalid_channel")
     return _create(

@@ -18,8 +18,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from motcua.core.errors import DomainError, NotFound
+from motcua.core.uploads import record_sent_file_names
 from motcua.feedback import selectors, services, workflow
-from motcua.feedback.attachments import record_sent_file_names
 from motcua.feedback.choices import PetitionAction, PetitionStatus
 from motcua.feedback.forms import (
     AnswerForm,
@@ -81,7 +81,7 @@ def _submit(request: HttpRequest, sent_names: list[str]) -> HttpResponse:
                     user=request.user,
                 )
             except DomainError as exc:
-                field = "attachment" if exc.code.startswith("attachment_") else None
+                field = "attachment" if exc.code.startswith("upload_") else None
                 form.add_error(field, exc.message)
             else:
                 return redirect("feedback:submitted", code=petition.code)

@@ -93,7 +93,7 @@ def test_bad_input_gives_form_errors(client, category):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("setup.pdf", EXE, "Only PDF, PNG or JPEG"),
+        ("setup.pdf", EXE, "not a .pdf document"),
         ("../../x.pdf", PDF, "file name is not acceptable"),
         ("to.pdf", PDF + b"0" * 4096, "too large"),
     ],

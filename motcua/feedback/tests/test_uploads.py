@@ -26,11 +26,11 @@ def test_a_png_is_accepted(category):
 @pytest.mark.parametrize(
     ("file", "code"),
     [
-        (lambda: upload("to.pdf", PDF + b"x" * 2048), "attachment_too_large"),
-        (lambda: upload("setup.pdf", EXE), "attachment_bad_type"),
-        (lambda: upload("..\\..\\x.pdf", PDF), "attachment_bad_name"),
-        (lambda: upload("anh.png", PDF), "attachment_bad_type"),  # the name must match the content
-        (lambda: upload("bomb.zip", b"PK\x03\x04" + b"\x00" * 64, "application/zip"), "attachment_bad_type"),
+        (lambda: upload("to.pdf", PDF + b"x" * 2048), "upload_too_large"),
+        (lambda: upload("setup.pdf", EXE), "upload_bad_type"),
+        (lambda: upload("..\\..\\x.pdf", PDF), "upload_bad_name"),
+        (lambda: upload("anh.png", PDF), "upload_bad_type"),  # the name must match the content
+        (lambda: upload("bomb.zip", b"PK\x03\x04" + b"\x00" * 64, "application/zip"), "upload_bad_type"),
     ],
 )
 def test_bad_uploads_are_refused_and_nothing_is_stored(category, settings, _media, file, code):
@@ -47,6 +47,6 @@ def test_names_with_folders_are_refused_as_sent(category, _media, sent_name):
     # Django keeps only the last path component in upload.name; the service checks the name as sent.
     with pytest.raises(InvalidInput) as exc:
         submit(category, attachment=upload(sent_name, PDF), attachment_sent_name=sent_name)
-    assert exc.value.code == "attachment_bad_name"
+    assert exc.value.code == "upload_bad_name"
     assert not Petition.objects.exists()
     assert stored_files(_media) == []

@@ -16,6 +16,7 @@ from motcua.feedback.api import router as feedback_router
 from motcua.org.api import auth_router
 from motcua.org.api import router as org_router
 from motcua.ratings.api import router as ratings_router
+from motcua.stats.api import router as stats_router
 from motcua.workdays.api import router as workdays_router
 
 api = NinjaAPI(
@@ -35,6 +36,7 @@ api.add_router("/v1", dossiers_router)
 api.add_router("/v1", feedback_router)
 api.add_router("/v1", control_router)
 api.add_router("/v1", ratings_router)
+api.add_router("/v1", stats_router)
 
 
 def error_response(request: HttpRequest, status: int, code: str, message: str, details=None) -> HttpResponse:

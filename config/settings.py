@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "motcua.ratings",
     "motcua.feedback",
     "motcua.control",
+    "motcua.stats",
     "motcua.portal",
     "motcua.demo",
 ]

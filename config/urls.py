@@ -15,6 +15,7 @@ urlpatterns = [
     path("phan-anh-kien-nghi/", include("motcua.feedback.urls")),
     path("open311/", include("motcua.feedback.open311_urls")),
     path("van-phong/", include("motcua.control.urls")),
+    path("thong-ke/", include("motcua.stats.urls")),
     path("ho-so/", include("motcua.dossiers.urls")),
     path("ho-so/", include("motcua.dossiers.document_urls")),
     path("", include("motcua.portal.urls")),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("tai-khoan/", include("motcua.org.urls")),
     path("phan-anh-kien-nghi/", include("motcua.feedback.urls")),
     path("open311/", include("motcua.feedback.open311_urls")),
     path("van-phong/", include("motcua.control.urls")),

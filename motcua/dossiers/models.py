@@ -390,3 +390,62 @@ class DailySequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.day}: {self.last}"
+
+
+class DeadlineBreach(models.Model):
+    """A due moment found passed by the deadline sweep: of a whole dossier (legal due) or of one step.
+
+    Recorded once per dossier and once per step (partial unique constraints), so a sweep run
+    repeatedly or concurrently never records or notifies a breach twice. Written only by
+    `motcua.dossiers.sweep`; the overdue board and the statistics read it.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="breaches")
+    step = models.ForeignKey(
+        DossierStep,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="breaches",
+        help_text=_("Empty when the whole dossier passed its legal due moment."),
+    )
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="deadline_breaches",
+        help_text=_("The agency answerable: the step's, or the competent agency for the whole dossier."),
+    )
+    due_at = models.DateTimeField(
+        _("due at"), help_text=_("The due moment as it stood when the breach was found.")
+    )
+    detected_at = models.DateTimeField(_("detected at"))
+    notified_at = models.DateTimeField(
+        _("leaders notified at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the sweep claims the breach for the leaders' e-mail; claimed once."),
+    )
+
+    class Meta:
+        ordering = ["-detected_at", "id"]
+        verbose_name = _("deadline breach")
+        verbose_name_plural = _("deadline breaches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"], condition=Q(step__isnull=True), name="breach_once_per_dossier"
+            ),
+            models.UniqueConstraint(
+                fields=["dossier", "step"], condition=Q(step__isnull=False), name="breach_once_per_step"
+            ),
+            models.CheckConstraint(condition=Q(detected_at__gte=models.F("due_at")), name="breach_after_due"),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "-detected_at"], name="breach_agency_detected"),
+            models.Index(
+                fields=["notified_at"], name="breach_unnotified", condition=Q(notified_at__isnull=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = f"step {self.step_id}" if self.step_id else "dossier"
+        return f"{self.dossier_id} {scope} due {self.due_at:%H:%M %d/%m/%Y}"

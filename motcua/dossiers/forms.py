@@ -1,0 +1,364 @@
+"""Django forms of the back-office dossier pages: the desk, and one small form per workflow action.
+
+Forms only parse and check input; every write goes through `services.dossier_receive`,
+`services.dossier_submit` and `services.dossier_act`, which apply the rules.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from decimal import Decimal
+
+from django import forms
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.models import ProcedureVersion
+from motcua.dossiers import services
+from motcua.dossiers.choices import Channel, DossierAction, DossierStatus, ReturnMethod, StepKind
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.workflow import TRANSITIONS, Side, allowed_actions
+from motcua.org.choices import Role
+from motcua.org.models import Desk, User
+from motcua.org.selectors import agencies_list, user_roles
+
+A = DossierAction
+
+_PHONE = re.compile(r"^\+?[0-9 .\-]{8,20}$")
+
+
+def receiving_desks(user: User):
+    """The active desks of the agencies where `user` is a receiving officer."""
+    agency_ids = [a for role, a in user_roles(user) if role == Role.RECEIVING_OFFICER and a is not None]
+    return (
+        Desk.objects.filter(agency_id__in=agency_ids, is_active=True)
+        .select_related("agency")
+        .order_by("name")
+    )
+
+
+# --- the desk ------------------------------------------------------------------------------------------
+
+
+class DeskForm(forms.Form):
+    """Reception at the desk: the applicant, the documents checked against the procedure's list, and the
+    officer's decision — receive (Form 01) or ask for completion first (Form 02)."""
+
+    RECEIVE = "receive"
+    REQUEST_COMPLETION = "request_completion"
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    desk = forms.ModelChoiceField(queryset=Desk.objects.none(), label=_("Desk"), empty_label=None)
+    applicant_name = forms.CharField(label=_("Applicant"), max_length=200)
+    applicant_identifier = forms.CharField(
+        label=_("Personal identifier"),
+        max_length=20,
+        required=False,
+        help_text=_("The 12-digit personal identifier, or the enterprise code of a business."),
+    )
+    applicant_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    applicant_email = forms.EmailField(label=_("E-mail"), required=False)
+    applicant_address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    authorised_person = forms.CharField(label=_("Authorised person"), max_length=200, required=False)
+    fees_amount = forms.DecimalField(
+        label=_("Fees collected (VND)"), min_value=0, max_digits=14, decimal_places=0, required=False
+    )
+    documents = forms.MultipleChoiceField(
+        label=_("Documents received"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            (RECEIVE, _("Receive the dossier and issue the receipt (Form 01)")),
+            (REQUEST_COMPLETION, _("Request completion before reception (Form 02)")),
+        ],
+        initial=RECEIVE,
+    )
+    completion_note = forms.CharField(
+        label=_("What the applicant must complete"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args, user: User, procedure_version: ProcedureVersion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.procedure_version = procedure_version
+        self.fields["desk"].queryset = receiving_desks(user)
+        self.fields["idempotency_key"].initial = uuid.uuid4().hex
+        self.required_documents = {}
+        choices = []
+        for document in procedure_version.documents.all():
+            label = f"{document.name} ({document.get_form_display()}, {document.count})"
+            if document.is_optional:
+                label = f"{label} — {_('optional')}"
+            else:
+                self.required_documents[str(document.pk)] = document.name
+            choices.append((str(document.pk), label))
+        self.fields["documents"].choices = choices
+        self.document_names = {str(d.pk): d.name for d in procedure_version.documents.all()}
+
+    def clean_applicant_phone(self) -> str:
+        phone = self.cleaned_data["applicant_phone"].strip()
+        if phone and not _PHONE.match(phone):
+            raise forms.ValidationError(_("Enter a phone number of digits, e.g. 0912 345 678."))
+        return phone
+
+    def clean(self):
+        cleaned = super().clean()
+        ticked = set(cleaned.get("documents") or [])
+        self.missing = [name for pk, name in self.required_documents.items() if pk not in ticked]
+        decision = cleaned.get("decision")
+        if decision == self.RECEIVE and self.missing:
+            self.add_error(
+                "documents",
+                _("Tick every required document, or choose to request completion. Missing: %(names)s.")
+                % {"names": "; ".join(self.missing)},
+            )
+        if decision == self.REQUEST_COMPLETION and not self.missing and not cleaned.get("completion_note"):
+            self.add_error("completion_note", _("Say what the applicant must complete."))
+        return cleaned
+
+    def applicant(self) -> services.ApplicantData:
+        data = self.cleaned_data
+        return services.ApplicantData(
+            name=data["applicant_name"],
+            identifier=data["applicant_identifier"],
+            phone=data["applicant_phone"],
+            email=data["applicant_email"],
+            address=data["applicant_address"],
+            authorised_person=data["authorised_person"],
+        )
+
+    def completion_reason(self) -> str:
+        parts = []
+        if self.missing:
+            parts.append(str(_("Missing documents: %(names)s.")) % {"names": "; ".join(self.missing)})
+        if self.cleaned_data.get("completion_note"):
+            parts.append(self.cleaned_data["completion_note"].strip())
+        return "\n".join(parts)
+
+    def save(self) -> Dossier:
+        """Receive the dossier, or record it and ask for completion (both in one transaction). Raises the
+        services' DomainError; a retried POST (same idempotency key) returns the first dossier."""
+        data = self.cleaned_data
+        desk = data["desk"]
+        version = self.procedure_version
+        if data["decision"] == self.RECEIVE:
+            return services.dossier_receive(
+                actor=self.user,
+                desk=desk,
+                procedure_version=version,
+                applicant=self.applicant(),
+                fees_amount=data["fees_amount"] or Decimal(0),
+                idempotency_key=data["idempotency_key"],
+            )
+        with transaction.atomic():
+            dossier = services.dossier_submit(
+                actor=self.user,
+                procedure_version=version,
+                applicant=self.applicant(),
+                channel=Channel.DESK,
+                competent_agency=version.competent_agency or desk.agency,
+                receiving_agency=desk.agency,
+                idempotency_key=data["idempotency_key"],
+            )
+            if dossier.status != DossierStatus.SUBMITTED:  # a retried POST: already asked
+                return dossier
+            return services.dossier_act(
+                dossier_code=dossier.code,
+                action=A.REQUEST_COMPLETION,
+                actor=self.user,
+                version=dossier.version,
+                reason=self.completion_reason(),
+            )
+
+
+# --- the actions on a dossier --------------------------------------------------------------------------
+
+
+def available_actions(dossier: Dossier, user: User) -> list[str]:
+    """The actions `user` may take on `dossier` now, in the table's order: the same guard, roles and
+    facts the workflow service applies (`dossier` comes from `selectors.dossier_for`, steps prefetched)."""
+    steps = list(dossier.steps.all())
+    facts = services.dossier_facts(dossier, steps)
+    memberships = list(user_roles(user))
+    allowed: set[str] = set()
+    for side in Side:
+        roles = services.acting_roles(dossier, user, side, steps, memberships)
+        if roles:
+            allowed.update(
+                a for a in allowed_actions(dossier.status, roles, facts) if TRANSITIONS[a].side == side
+            )
+    return [a for a in TRANSITIONS if a in allowed]
+
+
+class ActionForm(forms.Form):
+    """One workflow action, with the version of the dossier the officer saw (a stale form is refused)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+    def __init__(self, *args, dossier: Dossier, user: User, action: str, **kwargs):
+        kwargs.setdefault("prefix", action)
+        kwargs.setdefault("initial", {"version": dossier.version})
+        super().__init__(*args, **kwargs)
+        self.dossier = dossier
+        self.user = user
+        self.action = action
+
+    @property
+    def label(self) -> str:
+        return A(self.action).label
+
+    def payload(self) -> dict:
+        """Keyword arguments for `services.dossier_act`, besides the action, actor and version."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "version" and v not in (None, "", [])}
+
+
+class ReasonForm(ActionForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class OptionalReasonForm(ActionForm):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+
+class AssignForm(ActionForm):
+    assignee = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Assign to"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = (
+            User.objects.filter(
+                is_active=True,
+                memberships__agency_id=self.dossier.current_agency_id,
+                memberships__role__in=[Role.SPECIALIST, Role.LEADER],
+            )
+            .distinct()
+            .order_by("full_name", "username")
+        )
+        self.fields["assignee"].label_from_instance = lambda u: u.full_name or u.get_username()
+
+    def payload(self) -> dict:
+        payload = super().payload()
+        payload["assignee"] = payload["assignee"].pk
+        return payload
+
+
+class ConsultForm(ActionForm):
+    agencies = forms.ModelMultipleChoiceField(
+        queryset=agencies_list().none(), to_field_name="identifier", label=_("Agencies to consult")
+    )
+    days = forms.DecimalField(
+        label=_("Time to answer (working days)"),
+        min_value=Decimal("0.125"),
+        max_value=60,
+        decimal_places=3,
+        initial=1,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = agencies_list().exclude(pk=self.dossier.current_agency_id)
+
+    def payload(self) -> dict:
+        payload = super().payload()
+        payload["agencies"] = [a.identifier for a in payload["agencies"]]
+        payload["days"] = str(payload["days"])
+        return payload
+
+
+class JoinForm(ActionForm):
+    agency = forms.ChoiceField(label=_("Answer for"))
+    opinion = forms.CharField(label=_("Opinion"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mine = {a for role, a in user_roles(self.user) if role in (Role.SPECIALIST, Role.LEADER)}
+        self.fields["agency"].choices = [
+            (s.agency.identifier, s.agency.name)
+            for s in self.dossier.steps.all()
+            if s.kind == StepKind.CONSULTATION and s.finished_at is None and s.agency_id in mine
+        ]
+
+
+class ApologiseExtendForm(ActionForm):
+    days = forms.DecimalField(
+        label=_("Extension (working days)"), min_value=Decimal("0.125"), max_value=60, decimal_places=3
+    )
+    reason = forms.CharField(
+        label=_("Reason for the delay"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+    def payload(self) -> dict:
+        payload = super().payload()
+        payload["days"] = str(payload["days"])
+        return payload
+
+
+class ReturnResultForm(ActionForm):
+    method = forms.ChoiceField(label=_("Returned"), choices=ReturnMethod.choices, initial=ReturnMethod.DESK)
+    fees_amount = forms.DecimalField(
+        label=_("Fees collected (VND)"), min_value=0, max_digits=14, decimal_places=0, required=False
+    )
+
+    def payload(self) -> dict:
+        payload = super().payload()
+        if "fees_amount" in payload:
+            payload["fees_amount"] = str(payload["fees_amount"])
+        return payload
+
+
+class ReceiveForm(ActionForm):
+    desk = forms.ModelChoiceField(queryset=Desk.objects.none(), label=_("Desk"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["desk"].queryset = receiving_desks(self.user).filter(
+            agency_id=self.dossier.receiving_agency_id
+        )
+
+    def payload(self) -> dict:
+        payload = super().payload()
+        if "desk" in payload:
+            payload["desk"] = payload["desk"].pk
+        return payload
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    A.REQUEST_COMPLETION: ReasonForm,
+    A.REFUSE: ReasonForm,
+    A.REQUEST_SUPPLEMENT: ReasonForm,
+    A.SUSPEND: ReasonForm,
+    A.STOP: ReasonForm,
+    A.SEND_BACK: OptionalReasonForm,
+    A.WITHDRAW: OptionalReasonForm,
+    A.ASSIGN: AssignForm,
+    A.CONSULT: ConsultForm,
+    A.JOIN: JoinForm,
+    A.APOLOGISE_EXTEND: ApologiseExtendForm,
+    A.RETURN_RESULT: ReturnResultForm,
+    A.RECEIVE: ReceiveForm,
+}
+
+
+def action_form(action: str, *, dossier: Dossier, user: User, data=None) -> ActionForm:
+    """The form for `action` on `dossier`, bound to `data` when given."""
+    form_class = ACTION_FORMS.get(action, ActionForm)
+    return form_class(data, dossier=dossier, user=user, action=action)
+
+
+class TaskFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All open"))] + list(DossierStatus.choices)

@@ -1,0 +1,128 @@
+"""Messages to the applicant on each public status change (issue 3, item 8).
+
+`on_dossier_event` is registered in `services.AFTER_EVENT_HOOKS` (see `apps.py`), so it runs only after the
+action's transaction commits; a rolled-back action never notifies. It enqueues one django-tasks task per
+public change; the task (`tasks.send_dossier_notification`) renders the messages and sends the e-mail through
+Django's mail and the SMS through `motcua.core.sms`. Every failure is logged and swallowed: a notification
+never breaks an action that has already been recorded.
+
+The texts are Vietnamese templates (`templates/dossiers/notifications/`): they are letters to citizens,
+worded like the forms of Circular 03/2025, whatever language the officer's session uses.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from motcua.core.sms import send_sms
+from motcua.dossiers.choices import DossierAction
+from motcua.dossiers.models import Dossier, DossierEvent
+
+logger = logging.getLogger("motcua.dossiers.notifications")
+
+A = DossierAction
+
+# The actions that change what the applicant sees (DESIGN §4), with the headline of the message.
+PUBLIC_ACTIONS: dict[str, str] = {
+    A.RECEIVE: "đã được tiếp nhận",
+    A.REQUEST_COMPLETION: "cần bổ sung, hoàn thiện trước khi được tiếp nhận",
+    A.REFUSE: "không được tiếp nhận",
+    A.REQUEST_SUPPLEMENT: "cần bổ sung giấy tờ",
+    A.MARK_RESULT_READY: "đã có kết quả",
+    A.RETURN_RESULT: "đã được trả kết quả",
+    A.STOP: "đã bị dừng xử lý",
+    A.WITHDRAW: "đã được rút theo đề nghị",
+    A.APOLOGISE_EXTEND: "chậm so với hẹn: cơ quan xin lỗi và hẹn lại ngày trả kết quả",
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the task did, kept as the task's return value (visible in the database backend's results)."""
+
+    email: str  # "sent", "failed" or "none" (no address)
+    sms: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"email": self.email, "sms": self.sms}
+
+
+def on_dossier_event(dossier_id: int, seq: int) -> None:
+    """After-commit hook: queue the applicant's notification when event `seq` is a public change and
+    the applicant left an e-mail address or a phone number. Never raises."""
+    from motcua.dossiers.tasks import send_dossier_notification
+
+    try:
+        row = (
+            DossierEvent.objects.filter(dossier_id=dossier_id, seq=seq)
+            .values_list("action", "dossier__applicant_email", "dossier__applicant_phone")
+            .first()
+        )
+        if row is None:
+            return
+        action, email, phone = row
+        if action in PUBLIC_ACTIONS and (email or phone):
+            send_dossier_notification.enqueue(dossier_id, seq)
+    except Exception:
+        logger.exception("Could not queue the notification of dossier %s event %s", dossier_id, seq)
+
+
+def _context(dossier: Dossier, event: DossierEvent) -> dict:
+    payload = event.payload or {}
+    return {
+        "dossier": dossier,
+        "event": event,
+        "headline": PUBLIC_ACTIONS[event.action],
+        "procedure_name": dossier.procedure_version.name,
+        "reason": payload.get("reason") or "",
+        "appointment_at": timezone.localtime(dossier.appointment_at) if dossier.appointment_at else None,
+        "result_code": dossier.result_code,
+        "action": event.action,
+        "A": {a.name: a.value for a in A},
+    }
+
+
+def _render(name: str, context: dict) -> str:
+    return render_to_string(f"dossiers/notifications/{name}", context).strip()
+
+
+def notify_applicant(dossier_id: int, seq: int) -> Outcome:
+    """Send the e-mail and the SMS for event `seq` of the dossier; each failure is logged, not raised."""
+    event = (
+        DossierEvent.objects.select_related("dossier__procedure_version")
+        .filter(dossier_id=dossier_id, seq=seq)
+        .first()
+    )
+    if event is None or event.action not in PUBLIC_ACTIONS:
+        return Outcome(email="none", sms="none")
+    dossier = event.dossier
+    with translation.override(settings.LANGUAGE_CODE):
+        context = _context(dossier, event)
+        email_outcome = sms_outcome = "none"
+        if dossier.applicant_email:
+            try:
+                subject = " ".join(_render("email_subject.txt", context).split())
+                send_mail(
+                    subject,
+                    _render("email_body.txt", context) + "\n",
+                    None,
+                    [dossier.applicant_email],
+                )
+                email_outcome = "sent"
+            except Exception:
+                logger.exception("E-mail about dossier %s event %s failed", dossier.code, seq)
+                email_outcome = "failed"
+        if dossier.applicant_phone:
+            try:
+                send_sms(dossier.applicant_phone, " ".join(_render("sms.txt", context).split()))
+                sms_outcome = "sent"
+            except Exception:
+                logger.exception("SMS about dossier %s event %s failed", dossier.code, seq)
+                sms_outcome = "failed"
+    return Outcome(email=email_outcome, sms=sms_outcome)

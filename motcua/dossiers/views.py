@@ -1,0 +1,277 @@
+"""Back-office dossier pages (issue 3, item 6): my tasks, the desk, the dossier page, the overdue board.
+
+Reads go through the scoped selectors (`dossier_list`, `dossier_for`, `sweep.overdue_board`), writes
+through the workflow service (via the forms in `forms.py`). Domain errors become messages or form errors
+with the matching status (400, 403, 404, 409), never a server error. Every form works as a plain POST
+followed by a redirect; with htmx the dossier page swaps just its body after an action.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from motcua.catalog.selectors import procedure_detail, procedures_current
+from motcua.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from motcua.dossiers import selectors, services, sweep
+from motcua.dossiers.choices import OPEN_STATUSES, RUNNING_STATUSES, DossierStatus, StepKind
+from motcua.dossiers.forms import DeskForm, TaskFilterForm, action_form, available_actions, receiving_desks
+from motcua.dossiers.models import Dossier, DossierStep
+from motcua.dossiers.workflow import TRANSITIONS
+from motcua.org.choices import Role
+from motcua.org.models import User
+from motcua.org.selectors import staff_agency_ids, user_roles
+
+S = DossierStatus
+
+# What waits on the desk (receiving agency) and on the agency of the current step.
+_DESK_WAITING = [S.SUBMITTED, S.NEEDS_COMPLETION, S.AWAITING_SUPPLEMENT, S.RESULT_READY]
+_PROCESS_WAITING = [S.RECEIVED, S.IN_PROGRESS, S.SUSPENDED]
+
+
+def staff_required(view):
+    """Signed in (else the login page) and holding a staff role in some agency (else 403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not staff_agency_ids(request.user):
+            raise DjangoPermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _flag_overdue(dossiers, now: dt.datetime) -> None:
+    for d in dossiers:
+        d.past_legal_due = d.status in RUNNING_STATUSES and d.due_at is not None and d.due_at < now
+        d.past_step_due = (
+            d.status in RUNNING_STATUSES and d.current_step_due_at is not None and d.current_step_due_at < now
+        )
+
+
+# --- my tasks -----------------------------------------------------------------------------------------
+
+
+def my_tasks(user: User, *, status: str | None = None) -> QuerySet[Dossier]:
+    """The dossiers waiting on `user`'s agencies for a role `user` holds there: desk work for receiving
+    officers, the current step for its agency's staff, open consultations for the consulted agencies'
+    specialists and leaders. Open ones only unless `status` is given; the most urgent due moment first
+    (the current step's, else the legal one)."""
+    roles = user_roles(user)
+    desk = {a for r, a in roles if r == Role.RECEIVING_OFFICER and a is not None}
+    process = {
+        a for r, a in roles if r in (Role.RECEIVING_OFFICER, Role.SPECIALIST, Role.LEADER) and a is not None
+    }
+    consulted = {a for r, a in roles if r in (Role.SPECIALIST, Role.LEADER) and a is not None}
+    open_consultation = DossierStep.objects.filter(
+        dossier=OuterRef("pk"), kind=StepKind.CONSULTATION, finished_at__isnull=True, agency_id__in=consulted
+    )
+    waiting = (
+        Q(receiving_agency_id__in=desk, status__in=_DESK_WAITING)
+        | Q(current_agency_id__in=process, status__in=_PROCESS_WAITING)
+        | Q(Exists(open_consultation), status=S.IN_PROGRESS)
+    )
+    qs = selectors.dossier_list(user, status=status or None).filter(waiting)
+    if not status:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    return qs.select_related("current_assignee").order_by(
+        Coalesce("current_step_due_at", "due_at").asc(nulls_last=True),
+        F("submitted_at").asc(nulls_last=True),
+        "code",
+    )
+
+
+@staff_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    form = TaskFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    page = Paginator(my_tasks(request.user, status=status), 50).get_page(request.GET.get("page"))
+    _flag_overdue(page, timezone.now())
+    return render(request, "dossiers/task_list.html", {"form": form, "page": page, "status": status})
+
+
+# --- the desk -----------------------------------------------------------------------------------------
+
+
+@staff_required
+def desk(request: HttpRequest) -> HttpResponse:
+    desks = list(receiving_desks(request.user))
+    if not desks:
+        raise DjangoPermissionDenied
+    code = (request.POST.get("procedure") or request.GET.get("procedure") or "").strip()
+    if not code:
+        q = request.GET.get("q", "").strip()[:200]
+        procedures = procedures_current(q=q)
+        return render(request, "dossiers/desk_choose.html", {"q": q, "procedures": procedures[:50]})
+    try:
+        version = procedure_detail(code=code[:60])
+    except NotFound as error:
+        messages.error(request, error.message)
+        return redirect("dossiers:desk")
+
+    form = DeskForm(request.POST or None, user=request.user, procedure_version=version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = form.save()
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            if dossier.status == S.RECEIVED:
+                messages.success(
+                    request,
+                    _("Dossier %(code)s received. Print the receipt (Form 01).") % {"code": dossier.code},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Dossier %(code)s recorded; the applicant is asked to complete it (Form 02).")
+                    % {"code": dossier.code},
+                )
+            return redirect("dossiers:detail", code=dossier.code)
+    status = 400 if form.errors else 200
+    return render(request, "dossiers/desk.html", {"form": form, "version": version}, status=status)
+
+
+# --- the dossier page ----------------------------------------------------------------------------------
+
+
+def _dossier_or_404(user: User, code: str) -> Dossier:
+    try:
+        return selectors.dossier_for(user, code)
+    except NotFound as error:
+        raise Http404(error.message) from error
+
+
+@dataclass(frozen=True)
+class SlipRow:
+    """One row of the process control slip (Form 06): a hand-over and how the giving step fared."""
+
+    hand_over: object
+    step_name: str
+    outcome: str  # "early", "on_time", "late" or ""
+
+
+def control_slip(dossier: Dossier) -> list[SlipRow]:
+    steps = list(dossier.steps.all())
+    rows = []
+    for hand_over in dossier.hand_overs.select_related("from_agency", "to_agency", "step"):
+        # The giving step is the one of the giving agency that finished at the hand-over moment.
+        source = next(
+            (
+                s
+                for s in steps
+                if s.agency_id == hand_over.from_agency_id and s.finished_at == hand_over.given_at
+            ),
+            None,
+        )
+        outcome = ""
+        if source is not None and source.due_at is not None:
+            if source.finished_at > source.due_at:
+                outcome = "late"
+            elif timezone.localdate(source.finished_at) < timezone.localdate(source.due_at):
+                outcome = "early"
+            else:
+                outcome = "on_time"
+        rows.append(SlipRow(hand_over=hand_over, step_name=hand_over.step.name, outcome=outcome))
+    return rows
+
+
+def _render_dossier(request: HttpRequest, dossier: Dossier, *, bound=None, status: int = 200) -> HttpResponse:
+    user = request.user
+    actions = available_actions(dossier, user)
+    forms = [
+        bound
+        if bound is not None and bound.action == action
+        else action_form(action, dossier=dossier, user=user)
+        for action in actions
+    ]
+    now = timezone.now()
+    _flag_overdue([dossier], now)
+    context = {
+        "dossier": dossier,
+        "steps": list(dossier.steps.all()),
+        "events": list(dossier.events.all()),
+        "slip": control_slip(dossier),
+        "action_forms": forms,
+        "now": now,
+    }
+    if _is_htmx(request):
+        # htmx swaps only 2xx answers by default: the message inside the body tells what happened.
+        return render(request, "dossiers/_dossier_body.html", context)
+    return render(request, "dossiers/dossier_detail.html", context, status=status)
+
+
+@staff_required
+def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return _render_dossier(request, _dossier_or_404(request.user, code))
+
+
+@require_POST
+@staff_required
+def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    user = request.user
+    dossier = _dossier_or_404(user, code)
+    if action not in TRANSITIONS:
+        raise Http404(_("Unknown action."))
+    form = action_form(action, dossier=dossier, user=user, data=request.POST)
+    if not form.is_valid():
+        if "version" in form.errors:
+            messages.error(request, _("The form was incomplete. Reload the page and try again."))
+        else:
+            messages.error(request, _("Check the form of the action “%(action)s”.") % {"action": form.label})
+        return _render_dossier(request, dossier, bound=form, status=400)
+    try:
+        services.dossier_act(
+            dossier_code=code,
+            action=action,
+            actor=user,
+            version=form.cleaned_data["version"],
+            **form.payload(),
+        )
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except InvalidInput as error:
+        form.add_error(None, error.message)
+        messages.error(request, _("Check the form of the action “%(action)s”.") % {"action": form.label})
+        return _render_dossier(request, dossier, bound=form, status=400)
+    except (Conflict, PermissionDenied) as error:
+        messages.error(request, error.message)
+        return _render_dossier(request, _dossier_or_404(user, code), status=error.status)
+    messages.success(request, _("Done: %(action)s.") % {"action": form.label})
+    if _is_htmx(request):
+        return _render_dossier(request, _dossier_or_404(user, code))
+    return redirect(reverse("dossiers:detail", kwargs={"code": code}))
+
+
+# --- the overdue board ---------------------------------------------------------------------------------
+
+
+@staff_required
+def overdue_board(request: HttpRequest) -> HttpResponse:
+    agency = request.GET.get("agency", "").strip()[:20] or None
+    now = timezone.now()
+    groups = sweep.overdue_board(request.user, now=now, agency=agency)
+    return render(
+        request,
+        "dossiers/overdue_board.html",
+        {"groups": groups, "agency": agency, "now": now, "total": sum(len(g.dossiers) for g in groups)},
+    )

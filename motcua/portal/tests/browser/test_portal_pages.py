@@ -20,7 +20,8 @@ PAGES = {
     "announcements search, bad date": "/tin-tuc/?q=ke+hoach&date_from=31%2F02%2F2021&date_to=2021-12-31",
     "announcement": "/tin-tuc/ke-hoach-kiem-soat-tthc-nam-2021/",
     "glossary": "/thuat-ngu/",
-    "staff login": "/admin/login/",
+    "sign in": "/tai-khoan/dang-nhap/",
+    "admin sign in": "/admin/login/",
 }
 
 

@@ -17,8 +17,9 @@ urlpatterns = [
     path("open311/", include("motcua.feedback.open311_urls")),
     path("van-phong/", include("motcua.control.urls")),
     path("thong-ke/", include("motcua.stats.urls")),
-    path("ho-so/", include("motcua.dossiers.urls")),
+    # The forms first: their fixed prefixes (so-theo-doi/) must win over the dossier page's <code>/.
     path("ho-so/", include("motcua.dossiers.document_urls")),
+    path("ho-so/", include("motcua.dossiers.urls")),
     path("", include("motcua.portal.urls")),
 ]
 if settings.DEBUG:

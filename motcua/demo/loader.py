@@ -14,8 +14,11 @@ from django.db import transaction
 from motcua.catalog.choices import OnlineService, TimeLimitUnit
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import DocumentData, FeeData, ProcedureData, StepData, procedure_version_save
+from motcua.control.demo import control_load_demo_2021
+from motcua.dossiers.demo import demo_size, dossiers_load_demo
 from motcua.org.choices import AgencyKind, Role
 from motcua.org.models import AdministrativeUnit, Agency, Desk, Membership, UnitLevel, User
+from motcua.ratings.demo import ratings_load_demo
 from motcua.workdays import services as workdays_services
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -175,5 +178,8 @@ def load_demo() -> dict[str, int]:
     load_workdays()
     created = load_procedures(agencies)
     load_users(agencies)
+    control_load_demo_2021()
+    dossiers_load_demo(**demo_size())
+    ratings_load_demo()
     return {"units": len(units), "agencies": len(agencies), "procedures_created": created,
             "procedures": Procedure.objects.count(), "users": len(DEMO_USERS)}

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field as PydanticField
 
-from motcua.catalog.selectors import procedure_detail
 from motcua.core.errors import InvalidInput, NotFound
 from motcua.dossiers import selectors, services
 from motcua.dossiers.choices import RUNNING_STATUSES, Channel, DossierAction, DossierStatus
@@ -123,12 +122,8 @@ def dossier_create(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
 ):
     user = request.auth
-    version = procedure_detail(code=body.procedure)
+    version = selectors.procedure_for_intake(body.procedure)
     applicant = services.ApplicantData(**body.applicant.dict())
-    if idempotency_key and Dossier.objects.filter(idempotency_key=f"{user.pk}:{idempotency_key}").exists():
-        status = 200
-    else:
-        status = 201
     competent = None
     if body.agency:
         competent = Agency.objects.filter(identifier=body.agency, is_active=True).first()
@@ -160,7 +155,11 @@ def dossier_create(
             competent_agency=competent,
             idempotency_key=idempotency_key,
         )
-    return Status(status, dossier_out(selectors.dossier_for(user, dossier.code)))
+    if dossier.created:
+        # The instance the service built holds every related row dossier_out reads: no re-read.
+        return Status(201, dossier_out(dossier))
+    # An earlier request with the same Idempotency-Key created it: answer with that dossier.
+    return Status(200, dossier_out(selectors.dossier_for(user, dossier.code)))
 
 
 @router.get(

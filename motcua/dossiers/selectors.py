@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.catalog.models import ProcedureVersion, ProcessStep
 from motcua.core.errors import NotFound
 from motcua.dossiers.choices import RUNNING_STATUSES
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
@@ -64,6 +65,26 @@ def dossier_list(
         late = Q(status__in=RUNNING_STATUSES, due_at__lt=now or timezone.now())
         qs = qs.filter(late) if overdue else qs.exclude(late)
     return qs.order_by("due_at", "code")
+
+
+def procedure_for_intake(code: str) -> ProcedureVersion:
+    """The version in force of procedure `code` with what a reception needs and nothing more: the
+    procedure, the competent agency and the internal process (steps with their agencies) — two queries,
+    where the catalog's `procedure_detail` also loads levels, documents and fees for the public page.
+    (Belongs in `catalog.selectors`; kept here while the intake path is being tuned.)"""
+    version = (
+        ProcedureVersion.objects.filter(is_current=True, procedure__code=code)
+        .select_related("procedure", "competent_agency")
+        .prefetch_related(
+            Prefetch("steps", queryset=ProcessStep.objects.select_related("agency").order_by("position"))
+        )
+        .first()
+    )
+    if version is None:
+        raise NotFound(
+            _("No procedure in force has the code %(code)s.") % {"code": code}, code="procedure_not_found"
+        )
+    return version
 
 
 def dossier_for(user: User, code: str) -> Dossier:

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev chromium demo lint messages bench clean
+.PHONY: run test install install-dev test-system-deps demo lint messages bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,19 +28,25 @@ run: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## chromium: the browser tests drive Debian's Chromium (Playwright's own browser downloads are not used)
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+## test-system-deps: Debian packages the tests drive: Chromium (browser tests, not Playwright's own
+## downloads), poppler-utils (pdftotext/pdftoppm read the PDFs back), zbar-tools (decodes the QR codes),
+## fonts-liberation (the forms' serif font with Vietnamese glyphs)
+TEST_DEBS := chromium:chromium pdftotext:poppler-utils zbarimg:zbar-tools fc-list:fontconfig
+test-system-deps:
+	@missing=""; for pair in $(TEST_DEBS); do command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	[ -f /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf ] || missing="$$missing fonts-liberation"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else \
-	    echo "make: Debian's chromium is missing and only root can install it: run 'sudo apt-get install chromium'." >&2; \
-	    echo "make: without it the browser tests are skipped here (and fail in CI)." >&2; \
-	  fi; }
+	    echo "make: missing Debian packages:$$missing; only root can install them: run 'sudo apt-get install$$missing'." >&2; \
+	    echo "make: without them some tests are skipped here (and fail in CI)." >&2; \
+	  fi; \
+	fi
 
 ## test: install the test dependencies and Chromium, check migrations and lint, run the whole suite
 ## (on PostgreSQL too when DATABASE_URL is set)
-test: install-dev chromium
+test: install-dev test-system-deps
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest

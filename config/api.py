@@ -19,7 +19,41 @@ from motcua.ratings.api import router as ratings_router
 from motcua.stats.api import router as stats_router
 from motcua.workdays.api import router as workdays_router
 
-api = NinjaAPI(
+# Every operation may answer these with the one error body below; declared once here rather than on
+# each route, so the OpenAPI document tells clients (and schemathesis) the truth.
+ERROR_STATUSES = {
+    "400": "Invalid input",
+    "401": "Authentication required or failed",
+    "403": "Forbidden",
+    "404": "Not found or not visible to the caller",
+    "409": "Conflict: stale version or action not allowed now",
+    "429": "Too many requests",
+}
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["code", "message"],
+    "properties": {
+        "code": {"type": "string", "description": "Stable machine code, e.g. stale_version"},
+        "message": {"type": "string", "description": "Human message in the user's language"},
+        "details": {"description": "Optional: e.g. the invalid fields or rows"},
+    },
+}
+
+
+class MotcuaAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_STATUSES.items():
+                    responses.setdefault(status, {"description": description, **error})
+        return schema
+
+
+api = MotcuaAPI(
     title="motcua API",
     version="1",
     description="Public administration one-stop shop: catalog, working time, dossiers.",

@@ -31,38 +31,8 @@ from motcua.org.services import api_token_issue
 pytestmark = pytest.mark.django_db
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "10"))
-STRICT = os.environ.get("SCHEMATHESIS_STRICT", "") not in ("", "0")
 
-# Undocumented (but correct) 4xx answers found by this test and reported to the owners of these
-# routers: each pair goes once its operation declares the status. A 5xx or a body that breaks its
-# schema always fails; SCHEMATHESIS_STRICT=1 ignores this list.
-KNOWN_UNDOCUMENTED = {
-    ("POST /api/v1/auth/token", 400),  # org: malformed body
-    ("POST /api/v1/auth/token", 401),  # org: wrong credentials
-    ("GET /api/v1/workdays/due", 400),  # workdays: missing or bad parameters
-    ("GET /api/v1/workdays/calendar", 400),
-    ("GET /api/v1/procedures", 400),  # catalog: bad limit/offset
-    ("GET /api/v1/procedures/{code}", 404),
-    ("GET /api/v1/publication-decisions", 400),
-    ("GET /api/v1/publication-decisions/{decision_id}", 400),  # out-of-range id
-    ("GET /api/v1/publication-decisions/{decision_id}", 404),
-    ("GET /api/v1/petitions", 400),  # feedback
-    ("GET /api/v1/petitions/{code}", 404),
-    ("POST /api/v1/petitions", 400),
-    ("GET /api/v1/control-plans/{year}", 400),  # control: out-of-range year
-    ("GET /api/v1/control-plans/{year}", 401),  # staff only, 401 not declared
-    ("GET /api/v1/control-plans/{year}", 404),
-}
-
-
-def documented_status_code(ctx, response, case):
-    """status_code_conformance, minus the undocumented statuses already reported."""
-    if not STRICT and (case.operation.label, response.status_code) in KNOWN_UNDOCUMENTED:
-        return None
-    return status_code_conformance(ctx, response, case)
-
-
-CHECKS = [not_a_server_error, response_schema_conformance, documented_status_code]
+CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 
 
 def _run(

@@ -13,6 +13,7 @@ from motcua.control.api import router as control_router
 from motcua.core.errors import DomainError
 from motcua.dossiers.api import router as dossiers_router
 from motcua.feedback.api import router as feedback_router
+from motcua.filing.api import router as filing_router
 from motcua.org.api import auth_router
 from motcua.org.api import router as org_router
 from motcua.ratings.api import router as ratings_router
@@ -67,6 +68,7 @@ api.add_router("/v1", org_router)
 api.add_router("/v1", workdays_router)
 api.add_router("/v1", catalog_router)
 api.add_router("/v1", dossiers_router)
+api.add_router("/v1", filing_router)
 api.add_router("/v1", feedback_router)
 api.add_router("/v1", control_router)
 api.add_router("/v1", ratings_router)

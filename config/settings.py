@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "motcua.workdays",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.filing",
     "motcua.ratings",
     "motcua.feedback",
     "motcua.control",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("open311/", include("motcua.feedback.open311_urls")),
     path("van-phong/", include("motcua.control.urls")),
     path("thong-ke/", include("motcua.stats.urls")),
+    path("nop-ho-so/", include("motcua.filing.urls")),
     # The forms first: their fixed prefixes (so-theo-doi/) must win over the dossier page's <code>/.
     path("ho-so/", include("motcua.dossiers.document_urls")),
     path("ho-so/", include("motcua.dossiers.urls")),

@@ -18,6 +18,7 @@ from motcua.control.demo import control_load_demo_2021
 from motcua.dossiers.demo import demo_size, dossiers_load_demo
 from motcua.org.choices import AgencyKind, Role
 from motcua.org.models import AdministrativeUnit, Agency, Desk, Membership, UnitLevel, User
+from motcua.portal.demo import portal_load_demo
 from motcua.ratings.demo import ratings_load_demo
 from motcua.workdays import services as workdays_services
 
@@ -179,6 +180,7 @@ def load_demo() -> dict[str, int]:
     created = load_procedures(agencies)
     load_users(agencies)
     control_load_demo_2021()
+    portal_load_demo()
     dossiers_load_demo(**demo_size())
     ratings_load_demo()
     return {"units": len(units), "agencies": len(agencies), "procedures_created": created,

@@ -170,11 +170,20 @@ def dossier_create(
 )
 def dossier_list(request: HttpRequest, filters: Query[DossierFilter]):
     now = timezone.now()
-    qs = selectors.dossier_list(
-        request.auth, status=filters.status, agency=filters.agency, overdue=filters.overdue, now=now
+    page = selectors.dossier_page(
+        request.auth,
+        status=filters.status,
+        agency=filters.agency,
+        overdue=filters.overdue,
+        now=now,
+        limit=filters.limit,
+        offset=filters.offset,
     )
-    items = [dossier_out(d, now) for d in qs[filters.offset : filters.offset + filters.limit]]
-    return {"count": qs.count(), "items": items}
+    return {
+        "count": page.count,
+        "count_exact": page.count_exact,
+        "items": [dossier_out(d, now) for d in page.items],
+    }
 
 
 @router.get(

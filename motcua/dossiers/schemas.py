@@ -117,7 +117,8 @@ class DossierDetailOut(DossierOut):
 
 
 class DossierListOut(Schema):
-    count: int
+    count: int = Field(description="How many dossiers match, at most 10,000.")
+    count_exact: bool = Field(True, description="False when more than 10,000 match.")
     items: list[DossierOut]
 
 

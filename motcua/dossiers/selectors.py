@@ -7,14 +7,14 @@ import hmac
 import re
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import ProcedureVersion, ProcessStep
 from motcua.core.errors import NotFound
 from motcua.dossiers.choices import RUNNING_STATUSES
-from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
+from motcua.dossiers.models import Dossier, DossierAgency, DossierEvent, DossierStep
 from motcua.org.models import User
 from motcua.org.selectors import staff_agency_ids
 
@@ -34,12 +34,8 @@ def dossiers_visible_to(user: User) -> QuerySet[Dossier]:
     visible = Q(applicant_user=user)
     agencies = staff_agency_ids(user)
     if agencies:
-        visible |= (
-            Q(competent_agency_id__in=agencies)
-            | Q(current_agency_id__in=agencies)
-            | Q(receiving_agency_id__in=agencies)
-            | Exists(DossierStep.objects.filter(dossier=OuterRef("pk"), agency_id__in=agencies))
-        )
+        # DossierAgency holds exactly the agencies that received, decide, hold or took part in a dossier.
+        visible |= Q(pk__in=DossierAgency.objects.filter(agency_id__in=agencies).values("dossier_id"))
     return Dossier.objects.filter(visible).select_related(*_LIST_RELATED)
 
 
@@ -64,7 +60,50 @@ def dossier_list(
     if overdue is not None:
         late = Q(status__in=RUNNING_STATUSES, due_at__lt=now or timezone.now())
         qs = qs.filter(late) if overdue else qs.exclude(late)
-    return qs.order_by("due_at", "code")
+    return qs.order_by("due_at", "id")
+
+
+# Counting every visible dossier of a province costs more than the page itself; past this many the
+# list says "more than 10,000", as large systems do.
+COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class DossierPage:
+    items: list[Dossier]
+    count: int  # at most COUNT_CAP
+    count_exact: bool  # False when there are more than COUNT_CAP
+
+
+def dossier_page(
+    user: User,
+    *,
+    status: str | None = None,
+    agency: str | None = None,
+    overdue: bool | None = None,
+    now: dt.datetime | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> DossierPage:
+    """One page of `dossier_list`, in the same order, with a capped count.
+
+    The common case, a member of one agency listing everything without filters, reads the page straight
+    from the (agency, due_at, dossier) index of DossierAgency: a few milliseconds at a million dossiers,
+    and a fixed number of queries whatever the page size.
+    """
+    agencies = staff_agency_ids(user)
+    unfiltered = not status and not agency and overdue is None
+    if unfiltered and len(agencies) == 1 and not Dossier.objects.filter(applicant_user=user).exists():
+        rows = DossierAgency.objects.filter(agency_id=next(iter(agencies)))
+        ids = list(rows.order_by("due_at", "dossier_id").values_list("dossier_id", flat=True)[offset : offset + limit])
+        by_id = Dossier.objects.select_related(*_LIST_RELATED).in_bulk(ids)
+        items = [by_id[pk] for pk in ids]
+        counted = rows[: COUNT_CAP + 1].count()
+    else:
+        qs = dossier_list(user, status=status, agency=agency, overdue=overdue, now=now)
+        items = list(qs[offset : offset + limit])
+        counted = qs[: COUNT_CAP + 1].count()
+    return DossierPage(items=items, count=min(counted, COUNT_CAP), count_exact=counted <= COUNT_CAP)
 
 
 def procedure_for_intake(code: str) -> ProcedureVersion:

@@ -34,6 +34,7 @@ from motcua.dossiers.choices import (
 )
 from motcua.dossiers.codes import allocate_code
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, HandOver
+from motcua.dossiers.participants import participants_sync, participating_agency_ids
 from motcua.dossiers.workflow import NEW, TRANSITIONS, Facts, Side, guard
 from motcua.org.choices import Role
 from motcua.org.models import Agency, Desk, Membership, User
@@ -292,6 +293,7 @@ def _create(
             )
             dossier.save(force_insert=True)
             _save_new_steps(steps, dossier)
+            participants_sync(dossier, steps)
             _save_event(event)
     except IntegrityError:
         # Only a concurrent or repeated request with the same key can collide here (codes come from the upsert).
@@ -525,6 +527,8 @@ def dossier_act(*, dossier_code: str, action: str, actor: User, version: int, **
         roles = acting_roles(dossier, actor, TRANSITIONS[action].side, steps, memberships)
         to_status = guard(dossier.status, action, roles, dossier_facts(dossier, steps))
 
+        known_agencies = participating_agency_ids(dossier, steps)
+        due_before = dossier.due_at
         ctx = _Context(dossier, steps, actor, memberships, dossier.status, timezone.now(), payload)
         _acknowledge_hand_overs(ctx)
         event_payload = _HANDLERS[action](ctx) or {}
@@ -552,6 +556,7 @@ def dossier_act(*, dossier_code: str, action: str, actor: User, version: int, **
         for step in ctx.steps:
             if step.pk is None or getattr(step, "_dirty", False):
                 step.save()
+        participants_sync(dossier, ctx.steps, known=known_agencies, due_changed=dossier.due_at != due_before)
     return dossier
 
 

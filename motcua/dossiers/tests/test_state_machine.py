@@ -16,7 +16,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from motcua.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from motcua.dossiers.choices import DossierAction, DossierStatus
 from motcua.dossiers.management.commands.verify_audit import chain_problem
-from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.models import Dossier, DossierAgency, DossierEvent, DossierStep
+from motcua.dossiers.participants import participating_agency_ids
 from motcua.dossiers.services import dossier_act, dossier_submit
 from motcua.dossiers.workflow import TRANSITIONS, Facts, Side, guard
 from motcua.org.choices import Role
@@ -163,6 +164,10 @@ class DossierMachine(RuleBasedStateMachine):
         assert (dossier.status, dossier.version) == (self.status, self.version)
         assert len(events) == self.version
         assert chain_problem(dossier, events) is None
+        # The staff-visibility rows always name exactly the agencies that took part, with the current due.
+        steps = list(DossierStep.objects.filter(dossier=dossier))
+        rows = set(DossierAgency.objects.filter(dossier=dossier).values_list("agency_id", "due_at"))
+        assert rows == {(a, dossier.due_at) for a in participating_agency_ids(dossier, steps)}
 
 
 @pytest.mark.django_db

@@ -35,6 +35,7 @@ from motcua.dossiers.audit import event_digest
 from motcua.dossiers.choices import Channel, DossierAction, DossierStatus, ReturnMethod, StepKind
 from motcua.dossiers.codes import format_code
 from motcua.dossiers.models import DailySequence, Dossier, DossierEvent, DossierStep
+from motcua.dossiers.participants import FILL_FROM_ID_SQL
 from motcua.org.choices import Role
 from motcua.org.models import Desk, Membership
 from motcua.workdays.selectors import get_calendar
@@ -106,6 +107,7 @@ class Command(BaseCommand):
             for model in (Dossier, DossierStep, DossierEvent)
         }
         self.next_id = dict(start_ids)
+        self.first_dossier_id = start_ids[Dossier]
         self.numbers: dict[tuple[int, dt.date], int] = defaultdict(int)
         for agency_id, day, last in DailySequence.objects.values_list("agency_id", "day", "last"):
             self.numbers[(agency_id, day)] = last
@@ -342,6 +344,8 @@ class Command(BaseCommand):
             update_fields=["last"],
             batch_size=2000,
         )
+        with connection.cursor() as cursor:
+            cursor.execute(FILL_FROM_ID_SQL, [self.first_dossier_id])  # who may see the new dossiers
         if self.postgres:
             with connection.cursor() as cursor:
                 for model in (Dossier, DossierStep, DossierEvent):
@@ -350,4 +354,6 @@ class Command(BaseCommand):
                         f"SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT max(id) FROM {table}))",
                         [table],
                     )
-                cursor.execute("ANALYZE dossiers_dossier, dossiers_dossierstep, dossiers_dossierevent")
+                cursor.execute(
+                    "ANALYZE dossiers_dossier, dossiers_dossierstep, dossiers_dossierevent, dossiers_dossieragency"
+                )

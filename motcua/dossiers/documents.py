@@ -250,8 +250,9 @@ class ReceivedDocument:
     optional: bool
 
 
-def _documents(dossier: Dossier) -> list[ReceivedDocument]:
-    """The documents of the procedure version the dossier was received under (thành phần hồ sơ)."""
+def _documents(dossier: Dossier, received: list[int] | None = None) -> list[ReceivedDocument]:
+    """The documents handed in: those the officer checked at reception (`received`, positions in the
+    procedure version's list) when recorded, else the version's whole list (thành phần hồ sơ)."""
     return [
         ReceivedDocument(
             position=d.position,
@@ -261,6 +262,7 @@ def _documents(dossier: Dossier) -> list[ReceivedDocument]:
             optional=d.is_optional,
         )
         for d in dossier.procedure_version.documents.order_by("position")
+        if received is None or d.position in received
     ]
 
 
@@ -331,8 +333,8 @@ def _form_01(dossier: Dossier, event: DossierEvent) -> dict:
         received_at=moment(_payload_moment(event, "received_at") or event.created_at),
         appointment_at=moment(_payload_moment(event, "due_at")),
         time_limit=_time_limit(dossier),
-        documents=_documents(dossier),
-        sets=1,
+        documents=_documents(dossier, event.payload.get("documents_received")),
+        sets=event.payload.get("sets", 1),
         channel=CHANNEL_VI.get(dossier.channel, dossier.channel),
         collect_at=collect_at,
         register_volume=volume,

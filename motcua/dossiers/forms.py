@@ -133,6 +133,11 @@ class DeskForm(forms.Form):
             authorised_person=data["authorised_person"],
         )
 
+    def ticked_positions(self) -> list[int]:
+        """Positions, in the procedure's list, of the documents the officer ticked as handed in."""
+        ticked = set(self.cleaned_data.get("documents") or [])
+        return [d.position for d in self.procedure_version.documents.all() if str(d.pk) in ticked]
+
     def completion_reason(self) -> str:
         parts = []
         if self.missing:
@@ -155,6 +160,7 @@ class DeskForm(forms.Form):
                 applicant=self.applicant(),
                 fees_amount=data["fees_amount"] or Decimal(0),
                 idempotency_key=data["idempotency_key"],
+                documents_received=self.ticked_positions(),
             )
         with transaction.atomic():
             dossier = services.dossier_submit(

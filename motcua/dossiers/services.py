@@ -320,9 +320,14 @@ def dossier_receive(
     fees_note: str = "",
     idempotency_key: str | None = None,
     received_at: dt.datetime | None = None,
+    documents_received: list[int] | None = None,
+    sets: int = 1,
 ) -> Dossier:
     """A receiving officer receives a dossier at `desk` (Form 01): a new code, the receipt moment,
     the legal due moment and appointment, and the internal process laid out with per-step due moments.
+
+    `documents_received` are the positions, in the procedure version's list, of the documents the officer
+    checked as handed in (None: not recorded); `sets` how many sets. Form 01 lists them.
 
     The competent agency is the procedure's, or (for commune procedures, which name none) the
     desk's agency unless given. `idempotency_key` makes a retried request return the same dossier.
@@ -332,6 +337,13 @@ def dossier_receive(
     competent = competent_agency or procedure_version.competent_agency or desk.agency
     if fees_amount < 0:
         raise InvalidInput(_("Fees cannot be negative."), code="invalid_fees")
+    if not 1 <= sets <= 20:
+        raise InvalidInput(_("The number of sets must be between 1 and 20."), code="invalid_sets")
+    if documents_received is not None:
+        positions = set(procedure_version.documents.values_list("position", flat=True))
+        if not set(documents_received) <= positions:
+            raise InvalidInput(_("A received document is not on the procedure's list."), code="invalid_documents")
+        documents_received = sorted(set(documents_received))
     applicant_user = _applicant_user(applicant)  # read before the code's lock is taken
 
     def build():
@@ -358,7 +370,10 @@ def dossier_receive(
             "received_at": at,
             "due_at": dossier.due_at,
             "fees_amount": fees_amount,
+            "sets": sets,
         }
+        if documents_received is not None:
+            payload["documents_received"] = documents_received
         return dossier, steps, A.RECEIVE, payload
 
     return _create(actor=actor, key=idempotency_key, build=build)

@@ -358,3 +358,19 @@ def test_register_of_another_agency_is_not_found(world, story, client):
 def test_anonymous_is_sent_to_log_in(world, story, client):
     response = client.get(reverse("dossier_documents:form", args=[story.code, "01"]))
     assert response.status_code == 302
+
+
+def test_form_01_lists_the_documents_checked_at_reception(world, client):
+    dossier = world.receive(documents_received=[2], sets=2)
+    assert dossier.events.get(seq=1).payload["documents_received"] == [2]
+    page = _text(_get(client, world.officer, "form", dossier.code, "01"))
+    assert "Giấy tờ tùy thân" in page and "Tờ khai theo mẫu" not in page
+    assert "02 (bộ)" in page
+
+
+@pytest.mark.parametrize("kwargs", [{"documents_received": [9]}, {"sets": 0}])
+def test_reception_refuses_documents_not_on_the_list(world, kwargs):
+    from motcua.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        world.receive(**kwargs)

@@ -46,7 +46,11 @@ def procedures_current(
         joins_levels = True
     if joins_levels:
         qs = qs.distinct()
-    return qs.select_related("procedure", "field", "competent_agency").prefetch_related("levels").order_by("name", "id")
+    return (
+        qs.select_related("procedure", "field", "competent_agency")
+        .prefetch_related("levels")
+        .order_by("name", "id")
+    )
 
 
 def _with_components(qs: QuerySet[ProcedureVersion]) -> QuerySet[ProcedureVersion]:
@@ -67,7 +71,9 @@ def procedure_detail(*, code: str) -> ProcedureVersion:
     """The current version of the procedure `code`, with everything its public page shows."""
     version = _with_components(ProcedureVersion.objects.filter(is_current=True, procedure__code=code)).first()
     if version is None:
-        raise NotFound(_("No procedure in force has the code %(code)s.") % {"code": code}, code="procedure_not_found")
+        raise NotFound(
+            _("No procedure in force has the code %(code)s.") % {"code": code}, code="procedure_not_found"
+        )
     return version
 
 
@@ -78,6 +84,24 @@ def fields_in_use() -> QuerySet[Field]:
 
 def agencies_with_procedures() -> QuerySet[Agency]:
     """Agencies competent for at least one procedure in force."""
-    return (
-        Agency.objects.filter(procedure_versions__is_current=True).distinct().order_by("name")
+    return Agency.objects.filter(procedure_versions__is_current=True).distinct().order_by("name")
+
+
+def procedure_for_intake(code: str) -> ProcedureVersion:
+    """The version in force of procedure `code` with what a reception needs and nothing more: the
+    procedure, the competent agency and the internal process (steps with their agencies) — two queries,
+    where the catalog's `procedure_detail` also loads levels, documents and fees for the public page.
+    Used by the dossier intake path, which is benchmarked (bench/bench_intake.py)."""
+    version = (
+        ProcedureVersion.objects.filter(is_current=True, procedure__code=code)
+        .select_related("procedure", "competent_agency")
+        .prefetch_related(
+            Prefetch("steps", queryset=ProcessStep.objects.select_related("agency").order_by("position"))
+        )
+        .first()
     )
+    if version is None:
+        raise NotFound(
+            _("No procedure in force has the code %(code)s.") % {"code": code}, code="procedure_not_found"
+        )
+    return version

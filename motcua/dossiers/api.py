@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field as PydanticField
 
+from motcua.catalog import selectors as catalog_selectors
 from motcua.core.errors import InvalidInput, NotFound
 from motcua.dossiers import selectors, services
 from motcua.dossiers.choices import RUNNING_STATUSES, Channel, DossierAction, DossierStatus
@@ -122,7 +123,7 @@ def dossier_create(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
 ):
     user = request.auth
-    version = selectors.procedure_for_intake(body.procedure)
+    version = catalog_selectors.procedure_for_intake(body.procedure)
     applicant = services.ApplicantData(**body.applicant.dict())
     competent = None
     if body.agency:

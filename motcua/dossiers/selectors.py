@@ -7,16 +7,17 @@ import hmac
 import re
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.catalog.models import ProcedureVersion, ProcessStep
 from motcua.core.errors import NotFound
-from motcua.dossiers.choices import RUNNING_STATUSES
+from motcua.dossiers.choices import OPEN_STATUSES, RUNNING_STATUSES, DossierStatus, StepKind
 from motcua.dossiers.models import Dossier, DossierAgency, DossierEvent, DossierStep
+from motcua.org.choices import Role
 from motcua.org.models import User
-from motcua.org.selectors import staff_agency_ids
+from motcua.org.selectors import staff_agency_ids, user_roles
 
 _LIST_RELATED = (
     "procedure_version__procedure",
@@ -63,6 +64,46 @@ def dossier_list(
     return qs.order_by("due_at", "id")
 
 
+# What waits on whom: the desk handles filing, completion, supplements and results; the process steps
+# run while the dossier is received, in progress or suspended.
+_DESK_WAITING = [
+    DossierStatus.SUBMITTED,
+    DossierStatus.NEEDS_COMPLETION,
+    DossierStatus.AWAITING_SUPPLEMENT,
+    DossierStatus.RESULT_READY,
+]
+_PROCESS_WAITING = [DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS, DossierStatus.SUSPENDED]
+
+
+def my_tasks(user: User, *, status: str | None = None) -> QuerySet[Dossier]:
+    """The dossiers waiting on `user`'s agencies for a role `user` holds there: desk work for receiving
+    officers, the current step for its agency's staff, open consultations for the consulted agencies'
+    specialists and leaders. Open ones only unless `status` is given; the most urgent due moment first
+    (the current step's, else the legal one)."""
+    roles = user_roles(user)
+    desk = {a for r, a in roles if r == Role.RECEIVING_OFFICER and a is not None}
+    process = {
+        a for r, a in roles if r in (Role.RECEIVING_OFFICER, Role.SPECIALIST, Role.LEADER) and a is not None
+    }
+    consulted = {a for r, a in roles if r in (Role.SPECIALIST, Role.LEADER) and a is not None}
+    open_consultation = DossierStep.objects.filter(
+        dossier=OuterRef("pk"), kind=StepKind.CONSULTATION, finished_at__isnull=True, agency_id__in=consulted
+    )
+    waiting = (
+        Q(receiving_agency_id__in=desk, status__in=_DESK_WAITING)
+        | Q(current_agency_id__in=process, status__in=_PROCESS_WAITING)
+        | Q(Exists(open_consultation), status=DossierStatus.IN_PROGRESS)
+    )
+    qs = dossier_list(user, status=status or None).filter(waiting)
+    if not status:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    return qs.select_related("current_assignee").order_by(
+        Coalesce("current_step_due_at", "due_at").asc(nulls_last=True),
+        F("submitted_at").asc(nulls_last=True),
+        "code",
+    )
+
+
 # Counting every visible dossier of a province costs more than the page itself; past this many the
 # list says "more than 10,000", as large systems do.
 COUNT_CAP = 10_000
@@ -95,7 +136,11 @@ def dossier_page(
     unfiltered = not status and not agency and overdue is None
     if unfiltered and len(agencies) == 1 and not Dossier.objects.filter(applicant_user=user).exists():
         rows = DossierAgency.objects.filter(agency_id=next(iter(agencies)))
-        ids = list(rows.order_by("due_at", "dossier_id").values_list("dossier_id", flat=True)[offset : offset + limit])
+        ids = list(
+            rows.order_by("due_at", "dossier_id").values_list("dossier_id", flat=True)[
+                offset : offset + limit
+            ]
+        )
         by_id = Dossier.objects.select_related(*_LIST_RELATED).in_bulk(ids)
         items = [by_id[pk] for pk in ids]
         counted = rows[: COUNT_CAP + 1].count()
@@ -104,26 +149,6 @@ def dossier_page(
         items = list(qs[offset : offset + limit])
         counted = qs[: COUNT_CAP + 1].count()
     return DossierPage(items=items, count=min(counted, COUNT_CAP), count_exact=counted <= COUNT_CAP)
-
-
-def procedure_for_intake(code: str) -> ProcedureVersion:
-    """The version in force of procedure `code` with what a reception needs and nothing more: the
-    procedure, the competent agency and the internal process (steps with their agencies) — two queries,
-    where the catalog's `procedure_detail` also loads levels, documents and fees for the public page.
-    (Belongs in `catalog.selectors`; kept here while the intake path is being tuned.)"""
-    version = (
-        ProcedureVersion.objects.filter(is_current=True, procedure__code=code)
-        .select_related("procedure", "competent_agency")
-        .prefetch_related(
-            Prefetch("steps", queryset=ProcessStep.objects.select_related("agency").order_by("position"))
-        )
-        .first()
-    )
-    if version is None:
-        raise NotFound(
-            _("No procedure in force has the code %(code)s.") % {"code": code}, code="procedure_not_found"
-        )
-    return version
 
 
 def dossier_for(user: User, code: str) -> Dossier:

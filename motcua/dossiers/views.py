@@ -16,8 +16,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,19 +26,16 @@ from django.views.decorators.http import require_POST
 from motcua.catalog.selectors import procedure_detail, procedures_current
 from motcua.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from motcua.dossiers import selectors, services, sweep
-from motcua.dossiers.choices import OPEN_STATUSES, RUNNING_STATUSES, DossierStatus, StepKind
+from motcua.dossiers.choices import RUNNING_STATUSES, DossierStatus
 from motcua.dossiers.forms import DeskForm, TaskFilterForm, action_form, available_actions, receiving_desks
-from motcua.dossiers.models import Dossier, DossierStep
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import TRANSITIONS
-from motcua.org.choices import Role
 from motcua.org.models import User
-from motcua.org.selectors import staff_agency_ids, user_roles
+from motcua.org.selectors import staff_agency_ids
 
 S = DossierStatus
 
 # What waits on the desk (receiving agency) and on the agency of the current step.
-_DESK_WAITING = [S.SUBMITTED, S.NEEDS_COMPLETION, S.AWAITING_SUPPLEMENT, S.RESULT_READY]
-_PROCESS_WAITING = [S.RECEIVED, S.IN_PROGRESS, S.SUSPENDED]
 
 
 def staff_required(view):
@@ -71,40 +66,11 @@ def _flag_overdue(dossiers, now: dt.datetime) -> None:
 # --- my tasks -----------------------------------------------------------------------------------------
 
 
-def my_tasks(user: User, *, status: str | None = None) -> QuerySet[Dossier]:
-    """The dossiers waiting on `user`'s agencies for a role `user` holds there: desk work for receiving
-    officers, the current step for its agency's staff, open consultations for the consulted agencies'
-    specialists and leaders. Open ones only unless `status` is given; the most urgent due moment first
-    (the current step's, else the legal one)."""
-    roles = user_roles(user)
-    desk = {a for r, a in roles if r == Role.RECEIVING_OFFICER and a is not None}
-    process = {
-        a for r, a in roles if r in (Role.RECEIVING_OFFICER, Role.SPECIALIST, Role.LEADER) and a is not None
-    }
-    consulted = {a for r, a in roles if r in (Role.SPECIALIST, Role.LEADER) and a is not None}
-    open_consultation = DossierStep.objects.filter(
-        dossier=OuterRef("pk"), kind=StepKind.CONSULTATION, finished_at__isnull=True, agency_id__in=consulted
-    )
-    waiting = (
-        Q(receiving_agency_id__in=desk, status__in=_DESK_WAITING)
-        | Q(current_agency_id__in=process, status__in=_PROCESS_WAITING)
-        | Q(Exists(open_consultation), status=S.IN_PROGRESS)
-    )
-    qs = selectors.dossier_list(user, status=status or None).filter(waiting)
-    if not status:
-        qs = qs.filter(status__in=OPEN_STATUSES)
-    return qs.select_related("current_assignee").order_by(
-        Coalesce("current_step_due_at", "due_at").asc(nulls_last=True),
-        F("submitted_at").asc(nulls_last=True),
-        "code",
-    )
-
-
 @staff_required
 def task_list(request: HttpRequest) -> HttpResponse:
     form = TaskFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
-    page = Paginator(my_tasks(request.user, status=status), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.my_tasks(request.user, status=status), 50).get_page(request.GET.get("page"))
     _flag_overdue(page, timezone.now())
     return render(request, "dossiers/task_list.html", {"form": form, "page": page, "status": status})
 

@@ -17,3 +17,14 @@ def _fresh_work_calendar():
     forget_calendar()
     yield
     forget_calendar()
+
+
+@pytest.fixture
+def english(settings):
+    """For tests that read messages' English wording: pages and services answer in English. The default,
+    Vietnamese, is checked in motcua/portal/tests/test_translations.py."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -11,6 +11,7 @@ postgres://postgres@127.0.0.1:5432/postgres); the bench database lives beside it
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -45,6 +46,9 @@ def drop_database(name: str) -> None:
 @contextlib.contextmanager
 def bench_database(name: str, *, keep: bool = False):
     """Create `name` afresh, point Django at it, migrate; drop it on exit unless `keep`."""
+    # SIGTERM (e.g. `timeout`) would end Python without running the `finally` blocks that stop gunicorn
+    # and drop the database; make it an ordinary exit.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     drop_database(name)
     _admin(f'CREATE DATABASE "{name}"')
     url = db_url(name)
@@ -150,11 +154,22 @@ class Gunicorn:
     """`gunicorn config.wsgi` on 127.0.0.1 against `url`; sync workers (one request each, no threads:
     the benches measure the application, and on 2 cores more workers than ~2×cores only add switching)."""
 
-    def __init__(self, url: str, *, workers: int = 4, port: int | None = None, extra: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        url: str,
+        *,
+        workers: int = 4,
+        port: int | None = None,
+        extra: tuple[str, ...] = (),
+        settings: str = "config.settings",
+    ):
         self.url = url
         self.workers = workers
         self.port = port or free_port()
         self.extra = extra
+        # "bench_settings" (this folder) = the project's settings with the per-IP rate limits off: every
+        # request of a load test comes from 127.0.0.1.
+        self.settings = settings
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -167,7 +182,7 @@ class Gunicorn:
             DATABASE_URL=self.url,
             DEBUG="False",
             SECURE_SSL_REDIRECT="False",
-            DJANGO_SETTINGS_MODULE="config.settings",
+            DJANGO_SETTINGS_MODULE=self.settings,
             DB_CONN_MAX_AGE="600",
             LOG_LEVEL="ERROR",
             TASKS_BACKEND=os.environ.get("TASKS_BACKEND", "database"),  # production: notifications queued
@@ -181,6 +196,7 @@ class Gunicorn:
             "--backlog", "2048",
             "--log-level", "error",
             "--preload",
+            "--pythonpath", str(ROOT / "bench"),
             *self.extra,
         ]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
@@ -199,6 +215,15 @@ class Gunicorn:
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(10)
+            # The workers die a moment after the master; until the last one has, the listening socket
+            # still accepts, and a restart would look ready before it is.
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                try:
+                    os.killpg(self.proc.pid, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.01)
 
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:
@@ -242,3 +267,146 @@ def run(cmd: list[str], **kwargs) -> str:
     if done.returncode:
         raise RuntimeError(f"{cmd[0]} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
     return done.stdout
+
+
+# --- an open-loop load generator on raw sockets (tracking and public page benches) ---------------------------
+#
+# Open loop, honestly: request i is due at t0 + i/rate whatever happened before; an idle keep-alive
+# connection takes it (a new one is opened when none is idle, up to MAX_CONNECTIONS), and its latency is
+# measured from the *scheduled* moment, so a server that falls behind shows the queueing it causes (no
+# coordinated omission). The generator's own lateness is reported (`send_lag_max`): a late send would
+# hide server latency, so a rate only passes when the generator kept its schedule.
+
+MAX_CONNECTIONS = 512
+
+
+class Conn:
+    def __init__(self, reader, writer):
+        self.reader, self.writer = reader, writer
+
+
+def get_request(path: str, *, headers: dict[str, str] | None = None) -> bytes:
+    head = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+    return f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}\r\n".encode()
+
+
+def post_request(path: str, body: bytes, *, headers: dict[str, str] | None = None) -> bytes:
+    head = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+    return (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}Content-Length: {len(body)}\r\n\r\n").encode() + body
+
+
+async def http_exchange(conn: Conn, raw: bytes) -> tuple[int, bool, bytes]:
+    """Send one request, read the whole answer: (status, whether the connection may be reused, body).
+    gunicorn's sync workers close every connection after the answer, as they do behind a proxy."""
+    conn.writer.write(raw)
+    await conn.writer.drain()
+    status_line = await conn.reader.readline()
+    status = int(status_line.split()[1])
+    length, reusable = 0, True
+    while True:
+        line = await conn.reader.readline()
+        if line in (b"\r\n", b""):
+            break
+        lower = line.lower()
+        if lower.startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+        elif lower.startswith(b"connection:") and b"close" in lower:
+            reusable = False
+    body = await conn.reader.readexactly(length) if length else b""
+    return status, reusable, body
+
+
+async def open_loop(port: int, requests: list[bytes], *, rate: float, seconds: float, expect: int = 200) -> dict:
+    """Send `rate` requests a second for `seconds` on a fixed schedule; latencies from the schedule."""
+    idle: list[Conn] = []
+    opened = peak = 0  # open now, most open at once
+    latencies: list[float] = []
+    errors = 0
+    lag_max = 0.0
+    n = int(rate * seconds)
+    loop = asyncio.get_running_loop()
+    t0 = loop.time() + 0.05
+
+    async def one(i: int, due: float) -> None:
+        nonlocal opened, errors, peak
+        conn = idle.pop() if idle else None
+        try:
+            if conn is None:
+                if opened >= MAX_CONNECTIONS:
+                    errors += 1
+                    return
+                opened += 1
+                peak = max(peak, opened)
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                conn = Conn(reader, writer)
+            status, reusable, _body = await asyncio.wait_for(http_exchange(conn, requests[i % len(requests)]), 10)
+            latencies.append((loop.time() - due) * 1000)
+            if status != expect:
+                errors += 1
+            if reusable:
+                idle.append(conn)
+            else:
+                conn.writer.close()
+                opened -= 1
+        except (TimeoutError, OSError, IndexError, ValueError, asyncio.IncompleteReadError):
+            errors += 1
+            if conn is not None:
+                conn.writer.close()
+
+    tasks = []
+    for i in range(n):
+        due = t0 + i / rate
+        delay = due - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        lag_max = max(lag_max, (loop.time() - due) * 1000)
+        tasks.append(asyncio.create_task(one(i, due)))
+    await asyncio.gather(*tasks)
+    for conn in idle:
+        conn.writer.close()
+    latencies.sort()
+    return {
+        "rate": rate,
+        "sent": n,
+        "errors": errors,
+        "p50": percentile(latencies, 50),
+        "p99": percentile(latencies, 99),
+        "connections": peak,
+        "send_lag_max": lag_max,
+    }
+
+
+@dataclass
+class Target:
+    """One URL family under test: its requests, the status every answer must have, its best passing rate."""
+
+    label: str
+    requests: list[bytes]
+    expect: int = 200
+    best: int = 0
+    failures: int = 0
+    results: list[dict] = field(default_factory=list)
+
+
+def rate_search(port: int, targets: list[Target], rates: list[int], *, seconds: float, p99_limit_ms: float) -> None:
+    """For each rate in increasing order, run every target still in the race, one after the other (so a
+    target and its baseline see the same machine, minute by minute). A rate passes when p99 ≤ the limit,
+    every answer has the expected status and the generator kept its schedule; a target leaves the race
+    after two failing rates in a row. Fills each target's `best` and `results`."""
+    for rate in rates:
+        running = [t for t in targets if t.failures < 2]
+        if not running:
+            break
+        for t in running:
+            r = asyncio.run(open_loop(port, t.requests, rate=rate, seconds=seconds, expect=t.expect))
+            ok = r["p99"] <= p99_limit_ms and r["errors"] == 0 and r["send_lag_max"] < p99_limit_ms
+            r["ok"] = ok
+            r["load"] = os.getloadavg()[0]
+            t.results.append(r)
+            print(f"  {t.label:14} {rate:5d}/s: p50 {r['p50']:6.1f} ms  p99 {r['p99']:7.1f} ms  errors {r['errors']:4d}  "
+                  f"conns {r['connections']:3d}  send lag max {r['send_lag_max']:5.1f} ms  "
+                  f"load {r['load']:4.1f}  {'ok' if ok else 'FAIL'}", flush=True)
+            if ok:
+                t.best, t.failures = max(t.best, rate), 0
+            else:
+                t.failures += 1

@@ -9,6 +9,7 @@ from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field as PydanticField
 
 from motcua.catalog import selectors as catalog_selectors
+from motcua.core import ratelimit
 from motcua.core.errors import InvalidInput, NotFound
 from motcua.dossiers import selectors, services
 from motcua.dossiers.choices import RUNNING_STATUSES, Channel, DossierAction, DossierStatus
@@ -218,5 +219,6 @@ def dossier_action(request: HttpRequest, code: str, action: DossierAction, body:
     response={200: TrackOut, **ERRORS},
     summary="Public status and history, with the last 4 digits of the applicant's phone",
 )
+@ratelimit.limit_by_ip("track")
 def dossier_track(request: HttpRequest, code: str, phone: str = Query(..., min_length=4, max_length=4)):
     return selectors.dossier_public_status(code, phone)

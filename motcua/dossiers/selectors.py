@@ -196,10 +196,12 @@ def dossier_public_status(code: str, phone_last4: str) -> PublicStatus:
     not_found = NotFound(_("No dossier matches this code and phone number."), code="dossier_not_found")
     if not re.fullmatch(r"\d{4}", phone_last4 or ""):
         raise not_found
-    dossier = (
-        Dossier.objects.select_related("procedure_version__procedure")
-        .only(
-            "code",
+    # The public lookup is the busiest read (bench/bench_tracking.py): plain values, no ORDER BY on the
+    # unique code, no model instances.
+    row = (
+        Dossier.objects.filter(code=code)
+        .values_list(
+            "id",
             "status",
             "received_at",
             "appointment_at",
@@ -207,26 +209,25 @@ def dossier_public_status(code: str, phone_last4: str) -> PublicStatus:
             "applicant_phone",
             "procedure_version__name",
             "procedure_version__procedure__code",
-        )
-        .filter(code=code)
-        .first()
+        )[:1]
     )
-    digits = _DIGITS.sub("", dossier.applicant_phone) if dossier else ""
-    if dossier is None or len(digits) < 4 or not hmac.compare_digest(digits[-4:], phone_last4):
+    row = next(iter(row), None)
+    digits = _DIGITS.sub("", row[5]) if row else ""
+    if row is None or len(digits) < 4 or not hmac.compare_digest(digits[-4:], phone_last4):
         raise not_found
     history = [
         PublicEvent(action=a, status=s, at=t)
-        for a, s, t in DossierEvent.objects.filter(dossier_id=dossier.pk)
+        for a, s, t in DossierEvent.objects.filter(dossier_id=row[0])
         .order_by("seq")
         .values_list("action", "to_status", "created_at")
     ]
     return PublicStatus(
-        code=dossier.code,
-        procedure_code=dossier.procedure_version.procedure.code,
-        procedure_name=dossier.procedure_version.name,
-        status=dossier.status,
-        received_at=dossier.received_at,
-        appointment_at=dossier.appointment_at,
-        returned_at=dossier.returned_at,
+        code=code,
+        procedure_code=row[7],
+        procedure_name=row[6],
+        status=row[1],
+        received_at=row[2],
+        appointment_at=row[3],
+        returned_at=row[4],
         history=history,
     )

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.models import TimeStampedModel
@@ -41,11 +42,20 @@ class AdministrativeUnit(TimeStampedModel):
     )
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=30, help_text=_("Tỉnh, Thành phố, Xã, Phường, Đặc khu…"))
-    level = models.ForeignKey(UnitLevel, on_delete=models.PROTECT, related_name="units", verbose_name=_("level"))
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+    level = models.ForeignKey(
+        UnitLevel, on_delete=models.PROTECT, related_name="units", verbose_name=_("level")
     )
-    is_active = models.BooleanField(_("active"), default=True, help_text=_("False for dissolved or merged units."))
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("False for dissolved or merged units.")
+    )
 
     class Meta:
         ordering = ["code"]
@@ -82,7 +92,12 @@ class Agency(TimeStampedModel):
         help_text=_("The unit whose affairs the agency handles."),
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -101,7 +116,9 @@ class Agency(TimeStampedModel):
 class Desk(TimeStampedModel):
     """A reception point (Bộ phận Một cửa) of the provincial or a commune centre."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="desks", verbose_name=_("agency"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="desks", verbose_name=_("agency")
+    )
     name = models.CharField(_("name"), max_length=200)
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -129,10 +146,18 @@ class User(AbstractUser):
         validators=[RegexValidator(r"^\d{12}$", _("The personal identifier has 12 digits."))],
         help_text=_("Số định danh cá nhân (12 digits, the citizen identity card number)."),
     )
+    address = models.CharField(
+        _("address"), max_length=255, blank=True, help_text=_("Địa chỉ: pre-fills the applicant's address.")
+    )
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # Both sign a person in (the username is one of them), so each belongs to one account.
+            models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="user_unique_email"),
+            models.UniqueConstraint(fields=["phone"], condition=~Q(phone=""), name="user_unique_phone"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -142,7 +167,9 @@ class Membership(TimeStampedModel):
     """A role a user holds within an agency. Every staff read and write is scoped by these rows.
     A citizen holds the citizen role with no agency."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
     agency = models.ForeignKey(
         Agency,
         null=True,
@@ -175,7 +202,9 @@ class Membership(TimeStampedModel):
 class ApiToken(TimeStampedModel):
     """A bearer token for the JSON API. Only its SHA-256 digest is stored."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
     digest = models.CharField(_("digest"), max_length=64, unique=True)
     expires_at = models.DateTimeField(_("expires at"))
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
@@ -183,3 +212,55 @@ class ApiToken(TimeStampedModel):
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+
+
+class VerificationPurpose(models.TextChoices):
+    ACTIVATE = "activate", _("account verification")
+    RESET_PASSWORD = "reset_password", _("password reset")
+
+
+class VerificationChannel(models.TextChoices):
+    EMAIL = "email", _("e-mail")
+    SMS = "sms", _("SMS")
+
+
+class VerificationCode(TimeStampedModel):
+    """A one-time 6-digit code (mã xác minh) sent by e-mail or SMS to prove a person holds an address.
+
+    Only a keyed hash of the code is stored; it expires, allows a few tries, and a new code for the
+    same account and purpose replaces the one before (one live code at a time, kept by the database)."""
+
+    MAX_ATTEMPTS = 5
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="verification_codes", verbose_name=_("user")
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=VerificationPurpose.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=VerificationChannel.choices)
+    destination = models.CharField(
+        _("sent to"), max_length=254, help_text=_("The e-mail address or phone number.")
+    )
+    digest = models.CharField(_("digest"), max_length=64)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    consumed_at = models.DateTimeField(
+        _("consumed at"),
+        null=True,
+        blank=True,
+        help_text=_("Used, replaced by a newer code, or tried too often."),
+    )
+
+    class Meta:
+        verbose_name = _("verification code")
+        verbose_name_plural = _("verification codes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "purpose"],
+                condition=Q(consumed_at__isnull=True),
+                name="verification_one_live_code",
+            ),
+            models.CheckConstraint(condition=Q(attempts__lte=5), name="verification_attempts_max_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} — {self.user}"

@@ -1,11 +1,12 @@
-"""Reads for administrative units, agencies and the roles a user holds."""
+"""Reads for administrative units, agencies, the roles a user holds and a citizen's applicant data."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from motcua.org.choices import STAFF_ROLES
 from motcua.org.models import AdministrativeUnit, Agency, Membership, User
+from motcua.org.phones import looks_like_phone, normalize_phone
 
 
 def units_list(*, level: str | None = None, parent: str | None = None) -> QuerySet[AdministrativeUnit]:
@@ -33,7 +34,9 @@ def staff_agency_ids(user: User, *, roles: frozenset[str] = STAFF_ROLES) -> set[
     if not user.is_authenticated:
         return set()
     return set(
-        Membership.objects.filter(user=user, role__in=roles, agency__isnull=False).values_list("agency_id", flat=True)
+        Membership.objects.filter(user=user, role__in=roles, agency__isnull=False).values_list(
+            "agency_id", flat=True
+        )
     )
 
 
@@ -42,3 +45,36 @@ def user_roles(user: User) -> set[tuple[str, int | None]]:
     if not user.is_authenticated:
         return set()
     return set(Membership.objects.filter(user=user).values_list("role", "agency_id"))
+
+
+def user_by_identifier(identifier: str, *, active: bool | None = True) -> User | None:
+    """The account an e-mail address, a phone number (any common spelling) or a username names, or None.
+    `active` limits to active (True) or inactive (False) accounts; None takes either."""
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    qs = User.objects.all() if active is None else User.objects.filter(is_active=active)
+    if "@" in identifier:
+        match = Q(email__iexact=identifier) | Q(username__iexact=identifier)
+    elif looks_like_phone(identifier):
+        match = Q(phone=normalize_phone(identifier)) | Q(username=identifier)
+    else:
+        match = Q(username=identifier)
+    users = list(qs.filter(match)[:2])
+    # Two accounts would only match through a username equal to another's address: refuse to guess.
+    return users[0] if len(users) == 1 else None
+
+
+def applicant_defaults(user: User) -> dict[str, str]:
+    """The applicant data a signed-in citizen keeps on their account, keyed like a dossier's applicant
+    fields, to pre-fill a new dossier. Empty for anonymous visitors; blank fields are left out."""
+    if not user.is_authenticated:
+        return {}
+    values = {
+        "applicant_name": user.full_name,
+        "applicant_identifier": user.personal_identifier,
+        "applicant_phone": user.phone,
+        "applicant_email": user.email,
+        "applicant_address": user.address,
+    }
+    return {key: value for key, value in values.items() if value}

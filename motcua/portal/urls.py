@@ -11,6 +11,7 @@ urlpatterns = [
     path("tin-tuc/", views.announcement_list, name="announcement_list"),
     path("tin-tuc/<slug:slug>/", views.announcement_detail, name="announcement_detail"),
     path("thuat-ngu/", views.glossary, name="glossary"),
+    path("tra-cuu/", views.track, name="track"),
     path("co-chu/", views.font_size, name="font_size"),
     path("healthz", views.healthz, name="healthz"),
 ]

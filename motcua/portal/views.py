@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from motcua.catalog import selectors as catalog
+from motcua.core import ratelimit
 from motcua.core.errors import NotFound
+from motcua.dossiers.choices import DossierAction, DossierStatus
+from motcua.dossiers.selectors import dossier_public_status
 from motcua.org.models import UnitLevel
 from motcua.portal import selectors
 from motcua.portal.forms import AnnouncementSearchForm
@@ -122,3 +127,85 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+# --- tracking (tra cứu hồ sơ) ------------------------------------------------------------------------------------
+
+# What each state means for the applicant, in plain words (DESIGN §4: all states, not three).
+STATUS_EXPLAINED = {
+    DossierStatus.SUBMITTED: gettext_lazy(
+        "Your dossier has been filed and is waiting for the desk to check it."
+    ),
+    DossierStatus.NEEDS_COMPLETION: gettext_lazy(
+        "The desk asked you to complete the dossier before it can be received. See the request you were sent."
+    ),
+    DossierStatus.REJECTED: gettext_lazy(
+        "The desk did not receive the dossier. The notice you were given explains why."
+    ),
+    DossierStatus.RECEIVED: gettext_lazy("The dossier has been received and its processing has started."),
+    DossierStatus.IN_PROGRESS: gettext_lazy("The competent agency is processing the dossier."),
+    DossierStatus.AWAITING_SUPPLEMENT: gettext_lazy(
+        "The agency asked you for more documents; processing waits until you supplement the dossier."
+    ),
+    DossierStatus.SUSPENDED: gettext_lazy(
+        "Processing is paused while something outside the agency is awaited, such as a fee to be paid."
+    ),
+    DossierStatus.RESULT_READY: gettext_lazy("The result is ready: you can collect it."),
+    DossierStatus.RETURNED: gettext_lazy("The result has been handed over. The dossier is closed."),
+    DossierStatus.STOPPED: gettext_lazy("Processing was stopped by notice. The dossier is closed."),
+    DossierStatus.WITHDRAWN: gettext_lazy("The dossier was withdrawn at the applicant's request."),
+}
+
+
+class TrackForm(forms.Form):
+    ma = forms.CharField(
+        label=gettext_lazy("Dossier code"),
+        max_length=40,
+        help_text=gettext_lazy("As printed on your receipt, e.g. 000.00.31.H48-260302-0001."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+    )
+    sdt = forms.RegexField(
+        label=gettext_lazy("Last 4 digits of the applicant's phone"),
+        regex=r"^\d{4}$",
+        error_messages={"invalid": gettext_lazy("Enter the last 4 digits of the phone number.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": "4"}),
+    )
+
+    def clean_ma(self) -> str:
+        return self.cleaned_data["ma"].strip().upper()
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    """Public status and history of a dossier, for anyone holding its code and the last 4 digits of the
+    applicant's phone. The receipt's QR code opens this page with `?ma=<code>`. The lookup is a POST
+    (the digits stay out of addresses and logs) and counts against the per-IP limit."""
+    form = TrackForm(request.POST or None, initial={"ma": request.GET.get("ma", "")[:40]})
+    dossier, not_found, status = None, False, 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            ratelimit.hit("track", ratelimit.client_ip(request))
+            dossier = dossier_public_status(form.cleaned_data["ma"], form.cleaned_data["sdt"])
+        except ratelimit.RateLimited as refused:
+            form.add_error(None, refused.message)
+            status = 429
+        except NotFound:
+            not_found = True
+    context = {"form": form, "dossier": dossier, "not_found": not_found}
+    if dossier is not None:
+        actions = dict(DossierAction.choices)
+        statuses = dict(DossierStatus.choices)
+        context.update(
+            status_label=statuses.get(dossier.status, dossier.status),
+            status_explained=STATUS_EXPLAINED.get(dossier.status, ""),
+            history=[
+                {
+                    "at": e.at,
+                    "action": actions.get(e.action, e.action),
+                    "status": statuses.get(e.status or "", ""),
+                }
+                for e in dossier.history
+            ],
+        )
+    return render(request, "portal/track.html", context, status=status)

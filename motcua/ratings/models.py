@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.models import TimeStampedModel
@@ -48,12 +49,12 @@ class Rating(TimeStampedModel):
     )
     total_time_score = models.PositiveSmallIntegerField(
         _("total time index"),
-        help_text=_("Tổng thời gian giải quyết so với thời gian quy định: ") + SCORE_HELP,
+        help_text=format_lazy("{}{}", _("Total time against the legal time limit: "), SCORE_HELP),
     )
     unit_time_score = models.PositiveSmallIntegerField(
         _("time per unit index"),
         help_text=_(
-            "Thời gian thực hiện tại từng cơ quan, đơn vị tham gia giải quyết: 2 every unit early, "
+            "Time taken by each participating agency against its share: 2 every unit early, "
             "1 none late, 0 at least one late."
         ),
     )

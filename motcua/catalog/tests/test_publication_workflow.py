@@ -18,6 +18,8 @@ from motcua.catalog.publication_workflow import (
 )
 from motcua.core.errors import Conflict, PermissionDenied
 
+pytestmark = pytest.mark.usefixtures("english")
+
 A = PublicationAction
 ALL_ACTORS = frozenset(Actor)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.urls import reverse
 
 from motcua.dossiers.choices import DossierStatus
@@ -12,6 +13,7 @@ from motcua.dossiers.services import dossier_act
 from motcua.dossiers.tests.conftest import HCM
 
 S = DossierStatus
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def detail(code: str) -> str:

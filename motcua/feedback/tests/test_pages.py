@@ -11,7 +11,7 @@ from motcua.feedback.choices import PetitionStatus
 from motcua.feedback.models import Petition
 from motcua.feedback.tests.helpers import EXE, PDF, route, submit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 S = PetitionStatus
 
 

@@ -7,8 +7,11 @@ pytestmark = pytest.mark.django_db
 
 def test_token_for_good_credentials_authenticates_later_calls(client):
     UserFactory(username="motcua")
-    response = client.post("/api/v1/auth/token", {"username": "motcua", "password": "correct horse battery"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": "motcua", "password": "correct horse battery"},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     token = response.json()["token"]
     assert len(token) > 30

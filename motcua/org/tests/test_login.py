@@ -7,8 +7,10 @@ pytestmark = pytest.mark.django_db
 
 def test_an_officer_without_admin_rights_signs_in_and_reaches_their_work(client):
     UserFactory(username="chuyenvien", is_staff=False)
-    response = client.post("/tai-khoan/dang-nhap/", {"username": "chuyenvien", "password": "correct horse battery",
-                                                      "next": "/ho-so/"})
+    response = client.post(
+        "/tai-khoan/dang-nhap/",
+        {"username": "chuyenvien", "password": "correct horse battery", "next": "/ho-so/"},
+    )
     assert response.status_code == 302 and response["Location"] == "/ho-so/"
 
 

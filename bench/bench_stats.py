@@ -13,9 +13,17 @@ and 200 procedures in 20 fields; 40 % online, 50 % desk, 10 % post; ~55 % early,
 (two in five of those with an apology), ~3 % stopped or withdrawn; dossiers whose outcome lies after
 "now" (2026-01-15) are still in progress.
 
-Measured: the ORM report (`motcua.stats.figures.form06`, group by agency × month, 2025-07-01 → 2026-01-01)
-against one hand-written SQL statement computing the same 9 base columns × 6 months, in the same run,
-alternating, best and median of `--rounds`; both results are checked equal.
+Measured, in the same run, alternating, best and median of `--rounds`, all results checked equal:
+
+- the snapshot-backed report (`motcua.stats.snapshot.base_figures`, what `figures.form06` runs for the
+  province-wide agency × month report, 2025-07-01 → 2026-01-01) against one hand-written SQL statement
+  over the same snapshot table computing the same 9 base columns × 6 months — the ≤ 1.2× criterion;
+  also the whole `form06` call (labels, rows, the whole-period total line) on the snapshot;
+- for context, the live conditional aggregation over the dossiers (the ORM query and its hand-written SQL).
+
+Before measuring, the snapshot is built (`snapshot.refresh(full=True)`, as `manage.py stats_snapshot
+--full`) with horizon 2026-01-15 and its time recorded, then an incremental refresh with nothing changed
+and one recomputing the last 7 days (`--from`) are timed. `--skip-live` leaves out the live context.
 """
 
 from __future__ import annotations
@@ -223,6 +231,134 @@ def hand_aggregates(periods) -> tuple[str, dict]:
     return ", ".join(parts), params
 
 
+SNAPSHOT_SQL = """
+WITH history AS (
+    SELECT agency_id, sum(open_change) AS open_before, sum(within_change) AS within_before,
+           sum(overdue_change) AS overdue_before
+    FROM stats_dailyfigure
+    WHERE day < %(first)s
+    GROUP BY agency_id
+), recent AS (
+    SELECT agency_id, {aggregates}
+    FROM stats_dailyfigure
+    WHERE day >= %(first)s AND day < %(end)s
+    GROUP BY agency_id
+)
+SELECT coalesce(r.agency_id, h.agency_id), {columns}
+FROM recent r FULL JOIN history h ON h.agency_id = r.agency_id
+"""
+
+
+def snapshot_aggregates(periods) -> tuple[str, str, dict]:
+    """The 9 base columns per period as sums over the snapshot (see `motcua.stats.snapshot`): the stocks
+    before the first period, then the flows and stock changes within the report's days."""
+    parts, columns, params = [], [], {}
+    before = {
+        "open_change": "h.open_before",
+        "within_change": "h.within_before",
+        "overdue_change": "h.overdue_before",
+    }
+    for i, p in enumerate(periods):
+        s, e = f"s{i}", f"e{i}"
+        params.update({s: p.start.date(), e: p.end.date()})
+        flow = f"day >= %({s})s AND day < %({e})s"
+        for j, (column, cond) in enumerate(
+            (
+                ("received_online", flow),
+                ("received_desk_post", flow),
+                ("open_change", f"day < %({s})s"),
+                ("resolved_early", flow),
+                ("resolved_on_time", flow),
+                ("resolved_late", flow),
+                ("closed_without_result", flow),
+                ("within_change", f"day < %({e})s"),
+                ("overdue_change", f"day < %({e})s"),
+            )
+        ):
+            name = f"c{i}_{j}"
+            parts.append(f"sum({column}) FILTER (WHERE {cond}) AS {name}")
+            value = f"coalesce(r.{name}, 0)"
+            columns.append(f"{value} + coalesce({before[column]}, 0)" if column in before else value)
+    return ", ".join(parts), ", ".join(columns), params
+
+
+def build_snapshot() -> dict:
+    from motcua.stats import snapshot
+
+    horizon = dt.date(2026, 1, 15)
+    full = snapshot.refresh(full=True, horizon=horizon)
+    print(f"snapshot full build: {full.rows:,} rows in {full.seconds:.1f} s", flush=True)
+    unchanged = snapshot.refresh(horizon=horizon)
+    print(f"snapshot refresh, nothing changed: {unchanged.seconds:.2f} s (from {unchanged.recomputed_from})")
+    week = snapshot.refresh(horizon=horizon, date_from=horizon - dt.timedelta(days=7))
+    print(f"snapshot refresh, last 7 days: {week.rows:,} rows in {week.seconds:.2f} s")
+    return {
+        "snapshot_build_s": full.seconds,
+        "snapshot_rows": full.rows,
+        "refresh_unchanged_s": unchanged.seconds,
+        "refresh_7_days_s": week.seconds,
+    }
+
+
+def measure_snapshot(rounds: int) -> dict:
+    from django.db import connection
+
+    from motcua.dossiers.models import Dossier
+    from motcua.stats import figures, snapshot
+
+    start, end = dt.date(2025, 7, 1), dt.date(2026, 1, 1)
+    now = dt.datetime.fromisoformat(NOW.replace("+07", "+07:00"))
+    periods = figures._periods(start, end, True, now)
+    state = snapshot.state()
+    assert all(snapshot.covers(p, state) for p in periods), "the snapshot does not cover the period"
+    aggregates, columns, params = snapshot_aggregates(periods)
+    params.update(first=start, end=end)
+    sql = SNAPSHOT_SQL.format(aggregates=aggregates, columns=columns)
+    base = list(figures.BASE_COLUMNS)
+
+    def hand():
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+
+    orm_t, sql_t, report_t = [], [], []
+    result = rows = report = None
+    for _ in range(rounds):
+        t = time.perf_counter()
+        result = snapshot.base_figures(periods, "agency")
+        orm_t.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        rows = hand()
+        sql_t.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        report = figures.form06(
+            Dossier.objects.all(), date_from=start, date_to=end, dimension="agency", by_month=True, now=now
+        )
+        report_t.append(time.perf_counter() - t)
+    hand_map = {
+        (r[0], i): tuple(r[1 + i * len(base) + j] for j in range(len(base)))
+        for r in rows
+        for i in range(len(periods))
+    }
+    orm_map = {(k, i): tuple(v[i][c] for c in base) for k, v in result.items() for i in range(len(periods))}
+    assert orm_map == hand_map, "snapshot report and hand-written SQL disagree"
+    with connection.cursor() as cur:
+        cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        plan = "\n".join(r[0] for r in cur.fetchall())
+    return {
+        "snapshot_orm_best_ms": min(orm_t) * 1000,
+        "snapshot_orm_median_ms": statistics.median(orm_t) * 1000,
+        "snapshot_sql_best_ms": min(sql_t) * 1000,
+        "snapshot_sql_median_ms": statistics.median(sql_t) * 1000,
+        "snapshot_ratio_median": statistics.median(orm_t) / statistics.median(sql_t),
+        "snapshot_form06_median_ms": statistics.median(report_t) * 1000,
+        "rows": len(rows),
+        "plan": plan,
+        "_figures": orm_map,
+        "_report": report,
+    }
+
+
 def measure(rounds: int) -> dict:
     from django.db import connection
 
@@ -239,7 +375,13 @@ def measure(rounds: int) -> dict:
     def orm():
         # The rows only; the whole-period total line is a second, separate query in `form06`.
         return figures.form06(
-            Dossier.objects.all(), date_from=start, date_to=end, dimension="agency", by_month=True, now=now
+            Dossier.objects.all(),
+            date_from=start,
+            date_to=end,
+            dimension="agency",
+            by_month=True,
+            now=now,
+            use_snapshot=False,
         )
 
     def hand():
@@ -273,6 +415,7 @@ def measure(rounds: int) -> dict:
         cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
         plan = "\n".join(r[0] for r in cur.fetchall())
     return {
+        "_figures": orm_map,
         "orm_best_ms": min(orm_t) * 1000,
         "orm_median_ms": statistics.median(orm_t) * 1000,
         "sql_best_ms": min(sql_t) * 1000,
@@ -308,12 +451,15 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--reuse", action="store_true", help="measure on the kept database")
+    parser.add_argument("--skip-live", action="store_true", help="do not measure the live aggregation")
     args = parser.parse_args()
     if args.reuse:
         setup_django(db_url(DB_NAME))
         from django.core.management import call_command
 
+        t = time.perf_counter()
         call_command("migrate", verbosity=0)
+        print(f"migrate: {time.perf_counter() - t:.1f} s")
         from motcua.dossiers.models import Dossier
 
         print(f"reusing {DB_NAME}: {Dossier.objects.count():,} dossiers")
@@ -326,10 +472,27 @@ def main() -> None:
                 f"generation: insert {timings['insert_s']:.0f} s + indexes {timings['index_s']:.0f} s"
                 f" = {timings['total_s']:.0f} s"
             )
-    result = measure(args.rounds)
-    print(result.pop("plan"))
-    for k, v in result.items():
-        print(f"{k}: {v:.1f}" if isinstance(v, float) else f"{k}: {v}")
+    build_snapshot()
+    snap = measure_snapshot(args.rounds)
+    print(snap.pop("plan"))
+    snap_figures = snap.pop("_figures")
+    snap.pop("_report")
+    for k, v in snap.items():
+        print(
+            f"{k}: {v:.3f}"
+            if k.endswith("ratio_median")
+            else f"{k}: {v:.1f}"
+            if isinstance(v, float)
+            else f"{k}: {v}"
+        )
+    if not args.skip_live:
+        print("context: the live conditional aggregation over the dossiers")
+        live = measure(args.rounds)
+        live.pop("plan")
+        assert live.pop("_figures") == snap_figures, "snapshot and live figures disagree"
+        print("snapshot figures = live figures (54 per agency)")
+        for k, v in live.items():
+            print(f"live_{k}: {v:.1f}" if isinstance(v, float) else f"live_{k}: {v}")
 
 
 if __name__ == "__main__":

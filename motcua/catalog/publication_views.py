@@ -8,7 +8,6 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from motcua.catalog import publication_services as services
 from motcua.catalog.models import ChangeKind, PublicationItem, ReviewComment
 from motcua.catalog.publication_workflow import PublicationAction
 from motcua.core.errors import DomainError, InvalidInput, NotFound
+from motcua.org.decorators import staff_required
 from motcua.org.models import Agency
 from motcua.org.selectors import staff_agency_ids
 
@@ -96,7 +96,7 @@ def version_diff(request: HttpRequest, code: str) -> HttpResponse:
 # --- staff -----------------------------------------------------------------------------------------------------
 
 
-@login_required
+@staff_required
 def publication_queue(request: HttpRequest) -> HttpResponse:
     """The decisions waiting for the user, then every decision they may see."""
     drafting = Agency.objects.filter(pk__in=staff_agency_ids(request.user, roles=selectors.DRAFTING_ROLES))
@@ -111,7 +111,7 @@ def publication_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@staff_required
 @require_POST
 @_domain_errors_to_messages
 def publication_create(request: HttpRequest) -> HttpResponse:
@@ -128,7 +128,7 @@ def publication_create(request: HttpRequest) -> HttpResponse:
     return redirect(_review_url(decision.pk))
 
 
-@login_required
+@staff_required
 def publication_review(request: HttpRequest, pk: int) -> HttpResponse:
     """A decision with its items, comments and history, and the actions the user may take now."""
     try:
@@ -155,7 +155,7 @@ def _decision(request: HttpRequest, pk: int):
     return selectors.publication_decision_for(request.user, pk=pk)
 
 
-@login_required
+@staff_required
 @require_POST
 @_domain_errors_to_messages
 def publication_action(request: HttpRequest, pk: int) -> HttpResponse:
@@ -184,7 +184,7 @@ def publication_action(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_review_url(pk))
 
 
-@login_required
+@staff_required
 @require_POST
 @_domain_errors_to_messages
 def publication_comment(request: HttpRequest, pk: int) -> HttpResponse:
@@ -198,7 +198,7 @@ def publication_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_review_url(pk))
 
 
-@login_required
+@staff_required
 @require_POST
 @_domain_errors_to_messages
 def publication_comment_resolve(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
@@ -212,7 +212,7 @@ def publication_comment_resolve(request: HttpRequest, pk: int, comment_id: int) 
     return redirect(_review_url(pk))
 
 
-@login_required
+@staff_required
 @require_POST
 @_domain_errors_to_messages
 def publication_import(request: HttpRequest, pk: int) -> HttpResponse:
@@ -232,7 +232,7 @@ def publication_import(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_review_url(pk))
 
 
-@login_required
+@staff_required
 @require_POST
 @_domain_errors_to_messages
 def publication_item_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -248,7 +248,7 @@ def publication_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_review_url(pk))
 
 
-@login_required
+@staff_required
 @require_POST
 @_domain_errors_to_messages
 def publication_item_remove(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from motcua.control import selectors, services
 from motcua.control.choices import TaskStatus
 from motcua.control.models import TaskEvidence
 from motcua.core.errors import DomainError, InvalidInput, NotFound
+from motcua.org.decorators import staff_required
 from motcua.org.models import Agency
 from motcua.org.selectors import staff_agency_ids
 
@@ -61,14 +61,14 @@ def _datetime(value: str | None, label: str) -> dt.datetime:
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
-@login_required
+@staff_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "control/plan_list.html", {"plans": selectors.control_plans_visible_to(request.user)}
     )
 
 
-@login_required
+@staff_required
 def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
     """The plan's groups and tasks with progress (a bar that is also text) and overdue flags."""
     try:
@@ -78,7 +78,7 @@ def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
     return render(request, "control/plan_detail.html", {"overview": overview, "plan": overview.plan})
 
 
-@login_required
+@staff_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         task = selectors.plan_task_for(request.user, pk=pk)
@@ -96,7 +96,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@staff_required
 @require_POST
 @_errors_to_messages("control:task_detail")
 def task_update(request: HttpRequest, pk: int) -> HttpResponse:
@@ -112,7 +112,7 @@ def task_update(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("control:task_detail", pk=pk)
 
 
-@login_required
+@staff_required
 @require_POST
 @_errors_to_messages("control:task_detail")
 def task_report(request: HttpRequest, pk: int) -> HttpResponse:
@@ -128,7 +128,7 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("control:task_detail", pk=pk)
 
 
-@login_required
+@staff_required
 @require_POST
 @_errors_to_messages("control:task_detail")
 def task_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -149,7 +149,7 @@ def _download(file, name: str, content_type: str) -> FileResponse:
     return response
 
 
-@login_required
+@staff_required
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = (
         TaskEvidence.objects.filter(
@@ -163,7 +163,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     return _download(evidence.file, evidence.original_name, evidence.content_type)
 
 
-@login_required
+@staff_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     meetings = selectors.meetings_visible_to(request.user)
@@ -182,7 +182,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@staff_required
 @require_POST
 @_errors_to_messages("control:meeting_list")
 def meeting_create(request: HttpRequest) -> HttpResponse:
@@ -203,7 +203,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     return redirect("control:meeting_detail", pk=meeting.pk)
 
 
-@login_required
+@staff_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         meeting = selectors.meeting_for(request.user, pk=pk)
@@ -216,7 +216,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@staff_required
 @require_POST
 @_errors_to_messages("control:meeting_detail")
 def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
@@ -229,7 +229,7 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("control:meeting_detail", pk=pk)
 
 
-@login_required
+@staff_required
 def minutes_download(request: HttpRequest, pk: int) -> FileResponse:
     try:
         meeting = selectors.meeting_for(request.user, pk=pk)

@@ -36,7 +36,9 @@ def dossiers_visible_to(user: User) -> QuerySet[Dossier]:
     agencies = staff_agency_ids(user)
     if agencies:
         # DossierAgency holds exactly the agencies that received, decide, hold or took part in a dossier.
-        visible |= Q(pk__in=DossierAgency.objects.filter(agency_id__in=agencies).values("dossier_id"))
+        # A correlated EXISTS, probed through the (dossier, agency) unique index: PostgreSQL cannot turn an
+        # `id IN (subquery)` under OR into a join, and would scan the subquery for every dossier.
+        visible |= Exists(DossierAgency.objects.filter(dossier=OuterRef("pk"), agency_id__in=agencies))
     return Dossier.objects.filter(visible).select_related(*_LIST_RELATED)
 
 

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -30,25 +28,12 @@ from motcua.dossiers.choices import RUNNING_STATUSES, DossierStatus
 from motcua.dossiers.forms import DeskForm, TaskFilterForm, action_form, available_actions, receiving_desks
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import TRANSITIONS
+from motcua.org.decorators import staff_required
 from motcua.org.models import User
-from motcua.org.selectors import staff_agency_ids
 
 S = DossierStatus
 
 # What waits on the desk (receiving agency) and on the agency of the current step.
-
-
-def staff_required(view):
-    """Signed in (else the login page) and holding a staff role in some agency (else 403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        if not staff_agency_ids(request.user):
-            raise DjangoPermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _is_htmx(request: HttpRequest) -> bool:

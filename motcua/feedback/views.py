@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -31,6 +30,7 @@ from motcua.feedback.forms import (
     PublishForm,
     RejectForm,
 )
+from motcua.org.decorators import staff_required
 
 PAGE_SIZE = 20
 
@@ -148,7 +148,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 # --- staff pages ---------------------------------------------------------------------------------------
 
 
-@login_required
+@staff_required
 def staff_queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in PetitionStatus.values:
@@ -210,12 +210,12 @@ def _render_staff_detail(request, petition, *, bound=None, status=200) -> HttpRe
     )
 
 
-@login_required
+@staff_required
 def staff_detail(request: HttpRequest, code: str) -> HttpResponse:
     return _render_staff_detail(request, _staff_petition(request, code))
 
 
-@login_required
+@staff_required
 def staff_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])

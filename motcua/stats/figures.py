@@ -4,6 +4,12 @@ Every figure counts dossiers. One definition per column (`COLUMNS`, column → Q
 to count (conditional aggregation, `Count(filter=Q)`, one query per report) and to list the dossiers behind
 a figure (the drill-down), so a figure always equals the length of its list.
 
+At the scale of a province (10 million dossiers) the province-wide report of periods that have ended is
+read from the daily snapshot instead (`motcua.stats.snapshot`, `DailyFigure`, refreshed by
+`manage.py stats_snapshot` or the `refresh_snapshot_task`): each base column is one sum of one snapshot
+column over a range of days, proved equal to the count of the same Q below (tests/test_snapshot.py). The
+drill-down always lists live dossiers.
+
 Where the moments come from. The workflow service writes each moment below on the dossier row in the
 same transaction as the event that caused it (`receive` → `received_at`, `mark_result_ready` →
 `result_ready_at`, `return_result` → `returned_at` and `closed_at`, `stop`/`withdraw` → `closed_at`,
@@ -356,6 +362,84 @@ def relevant(qs: QuerySet[Dossier], start: dt.datetime, end: dt.datetime) -> Que
     )
 
 
+def _live_base_figures(
+    qs: QuerySet[Dossier], periods: list[Period], dimension: str | None
+) -> dict[object, list[dict[str, int]]]:
+    """Key of `dimension` (None for the whole scope) → per period, the 9 base columns, counted from the
+    dossiers of `qs` in one query (conditional aggregation over the `BASE_COLUMNS` definitions)."""
+    # `relevant` from the earliest moment any column looks at: a period's start, or its as_of when that
+    # comes first (a period not begun yet, or the live part of a period cut at the snapshot's horizon).
+    earliest = min(min(p.start, p.as_of) for p in periods)
+    base = relevant(figures_base(qs), earliest, max(p.end for p in periods))
+    aggregates = {
+        f"m{i}__{name}": Count("pk", filter=definition(p))
+        for i, p in enumerate(periods)
+        for name, definition in BASE_COLUMNS.items()
+    }
+    if dimension:
+        path = DIMENSIONS[dimension]
+        results = {r.pop(path): r for r in base.order_by().values(path).annotate(**aggregates)}
+    else:
+        results = {None: base.aggregate(**aggregates)}
+    return {
+        key: [{c: r[f"m{i}__{c}"] or 0 for c in BASE_COLUMNS} for i in range(len(periods))]
+        for key, r in results.items()
+    }
+
+
+def _whole_province(qs: QuerySet[Dossier]) -> bool:
+    """Whether `qs` is every dossier (the province-wide scope, `Dossier.objects.all()`): the snapshot
+    holds the province's figures per competent agency, so it answers only that scope."""
+    return qs.model is Dossier and not qs.query.where and not qs.query.is_sliced
+
+
+def base_figures(
+    qs: QuerySet[Dossier], periods: list[Period], dimension: str | None, *, use_snapshot: bool = True
+) -> dict[object, list[dict[str, int]]]:
+    """The 9 base columns per key and period, for the whole province from the snapshot as far as it goes
+    (`motcua.stats.snapshot`), the rest live; for a narrower scope, live.
+
+    A period [s, e) measured at a (its end, or now) is read from the snapshot when it has ended and its
+    days are all snapshotted (`snapshot.covers`). Otherwise, with the snapshot's horizon H and
+    cut = min(e, H), s ≤ H: the flows are those of [s, cut) from the snapshot plus those of [cut, e) live
+    (flows add up over disjoint intervals), carried over (a stock at s ≤ H) comes from the snapshot and
+    in progress (a stock at a) live — the live query then reads only the dossiers touching [cut, e): today's
+    events and the open dossiers. Both agree with the live count of the dossiers as they were at the
+    snapshot's last refresh."""
+    from motcua.stats import snapshot
+
+    state = snapshot.state() if use_snapshot and _whole_province(qs) else None
+    horizon = day_start(state.horizon) if state else None
+    # Each part: (period index, the part's period, which columns it gives).
+    snapshot_parts: list[tuple[int, Period, tuple[str, ...]]] = []
+    live_parts: list[tuple[int, Period, tuple[str, ...]]] = []
+    every, flows = tuple(BASE_COLUMNS), tuple(snapshot.FLOW_COLUMNS)
+    for i, p in enumerate(periods):
+        if snapshot.covers(p, state):
+            snapshot_parts.append((i, p, every))
+        elif horizon is not None and p.start <= horizon:
+            cut = min(p.end, horizon)
+            snapshot_parts.append((i, Period(p.start, cut, cut), (*flows, "carried_over")))
+            live_parts.append(
+                (i, Period(cut, p.end, p.as_of), (*flows, "in_progress_within", "in_progress_overdue"))
+            )
+        else:
+            live_parts.append((i, p, every))
+    results: dict[object, list[dict[str, int]]] = {}
+    for parts, compute in (
+        (snapshot_parts, lambda ps: snapshot.base_figures(ps, dimension)),
+        (live_parts, lambda ps: _live_base_figures(qs, ps, dimension)),
+    ):
+        if not parts:
+            continue
+        for key, per_part in compute([part for _index, part, _columns in parts]).items():
+            merged = results.setdefault(key, [dict.fromkeys(BASE_COLUMNS, 0) for _p in periods])
+            for (i, _part, columns), values in zip(parts, per_part, strict=True):
+                for column in columns:
+                    merged[i][column] += values[column]
+    return results
+
+
 def form06(
     qs: QuerySet[Dossier],
     *,
@@ -364,37 +448,28 @@ def form06(
     dimension: str | None = "agency",
     by_month: bool = False,
     now: dt.datetime | None = None,
+    use_snapshot: bool = True,
 ) -> Report:
     """Form 06 over the dossiers of `qs` (already scoped to the caller) for [date_from, date_to), one row
-    per value of `dimension` (and per month if `by_month`), in one query. See the module docstring."""
+    per value of `dimension` (and per month if `by_month`). See the module docstring for the meaning,
+    `base_figures` for where the numbers come from (`use_snapshot=False`: always live)."""
     now = now or timezone.now()
     periods = _periods(date_from, date_to, by_month, now)
     if len(periods) > MAX_MONTHS:
         raise InvalidInput(_("At most %(n)d months per report.") % {"n": MAX_MONTHS}, code="period_too_long")
-    base = relevant(figures_base(qs), periods[0].start, periods[-1].end)
-    aggregates = {
-        f"m{i}__{name}": Count("pk", filter=definition(p))
-        for i, p in enumerate(periods)
-        for name, definition in BASE_COLUMNS.items()
-    }
-    if dimension:
-        path = DIMENSIONS[dimension]
-        results = list(base.order_by().values(path).annotate(**aggregates))
-        keys = [r[path] for r in results]
-    else:
-        results = [base.aggregate(**aggregates)]
-        keys = [None]
-    labels = _labels(dimension, keys) if dimension else {}
+    results = base_figures(qs, periods, dimension, use_snapshot=use_snapshot)
+    if not dimension:
+        results.setdefault(None, [dict.fromkeys(BASE_COLUMNS, 0) for _ in periods])
+    labels = _labels(dimension, results) if dimension else {}
 
     rows: list[Row] = []
-    for key, result in zip(keys, results, strict=True):
+    for key, per_period in results.items():
         code, name = labels.get(key, ("", _("All agencies") if not dimension else ""))
-        for i, p in enumerate(periods):
-            base_figures = {c: result[f"m{i}__{c}"] or 0 for c in BASE_COLUMNS}
-            if not any(base_figures.values()) and dimension:
+        for p, base_figures_ in zip(periods, per_period, strict=True):
+            if not any(base_figures_.values()) and dimension:
                 continue
             month = timezone.localtime(p.start, local_tz()).date().replace(day=1) if by_month else None
-            rows.append(Row(key, code, name, month, _with_totals(base_figures)))
+            rows.append(Row(key, code, name, month, _with_totals(base_figures_)))
     rows.sort(key=lambda r: (r.name, r.code, r.month or dt.date.min))
     total = {c: 0 for c in COLUMNS}
     if not by_month:
@@ -403,7 +478,9 @@ def form06(
                 total[c] += row.figures[c]
     else:
         # Over the whole period, carried over and in progress are not sums of the months.
-        total = form06(qs, date_from=date_from, date_to=date_to, dimension=None, now=now).total
+        total = form06(
+            qs, date_from=date_from, date_to=date_to, dimension=None, now=now, use_snapshot=use_snapshot
+        ).total
     return Report(date_from, date_to, dimension, by_month, rows, total)
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import DomainError
+from motcua.org.decorators import staff_required
 from motcua.stats import exports, figures, selectors
 from motcua.stats.figures import COLUMN_LABELS, COLUMN_ORDER
 
@@ -71,7 +71,7 @@ def _report(request: HttpRequest):
     return figures.form06(qs, date_from=date_from, date_to=date_to, dimension=dimension, by_month=by_month)
 
 
-@login_required
+@staff_required
 def report(request: HttpRequest) -> HttpResponse:
     """Form 06 for the user's scope; every figure links to its dossiers."""
     try:
@@ -91,7 +91,7 @@ def report(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@staff_required
 def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The same report as an .xlsx workbook or a .pdf document."""
     try:
@@ -110,7 +110,7 @@ def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
-@login_required
+@staff_required
 def drill_down(request: HttpRequest) -> HttpResponse:
     """The dossiers counted in one figure: the same definition as the count, in the same scope."""
     try:

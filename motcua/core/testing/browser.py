@@ -119,10 +119,13 @@ def pytest_runtest_protocol(item, nextitem):
     try:
         yield
     finally:
-        if saved is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
+        # Once Playwright runs, its loop stays on this thread for the rest of the session, so later
+        # (non-browser) tests need the same allowance; before that, nothing leaks.
+        if _Session.playwright is None:
+            if saved is None:
+                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            else:
+                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
 
 
 @pytest.fixture(scope="session")

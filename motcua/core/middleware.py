@@ -17,3 +17,36 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             chosen = settings.LANGUAGE_CODE
         translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RejectNulCharactersMiddleware:
+    """Refuse input carrying NUL characters with a clear 400.
+
+    No text in motcua may hold one, and PostgreSQL refuses them in any string (the query would fail with
+    a server error): query parameters, form fields and JSON bodies are checked before any view runs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            from django.http import HttpResponseBadRequest, JsonResponse
+
+            message = str(translation.gettext("The request contains a NUL character, which is not allowed."))
+            if request.path.startswith("/api/"):
+                return JsonResponse({"code": "invalid_input", "message": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path:
+            return True
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if request.method in ("POST", "PUT", "PATCH") and content_type.startswith("application/json"):
+            body = request.body  # read once; Django caches it for the view
+            return b"\x00" in body or b"\\u0000" in body
+        if request.method == "POST" and content_type.startswith("application/x-www-form-urlencoded"):
+            return b"%00" in request.body or b"\x00" in request.body
+        return False

@@ -38,7 +38,7 @@ from motcua.dossiers.participants import participants_sync, participating_agency
 from motcua.dossiers.workflow import NEW, TRANSITIONS, Facts, Side, guard
 from motcua.org.choices import Role
 from motcua.org.models import Agency, Desk, Membership, User
-from motcua.workdays.selectors import add_working_time, working_minutes_between
+from motcua.workdays.selectors import add_working_time, next_working_moment, working_minutes_between
 
 A = DossierAction
 S = DossierStatus
@@ -633,8 +633,21 @@ def _set_current(ctx: _Context, step: DossierStep | None) -> None:
     d.current_assignee_id = step.assignee_id if step else None
 
 
-def _start_step(ctx: _Context, step: DossierStep) -> None:
-    _touch(step, started_at=ctx.now, finished_at=None, due_at=add_working_time(ctx.now, step.share_minutes))
+def _transfer_clock_start(moment: dt.datetime) -> dt.datetime:
+    """Where the clock of a step handed to another agency starts: a transfer received after the cut-off
+    (MOTCUA_TRANSFER_CUTOFF, 15:00 by default) starts at the next working session (DESIGN §4)."""
+    local = timezone.localtime(moment)
+    hours, minutes = (int(part) for part in settings.MOTCUA_TRANSFER_CUTOFF.split(":"))
+    if local.time() < dt.time(hours, minutes):
+        return moment
+    return next_working_moment(local.replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=1))
+
+
+def _start_step(ctx: _Context, step: DossierStep, *, from_agency_id: int | None = None) -> None:
+    start = ctx.now
+    if from_agency_id is not None and from_agency_id != step.agency_id:
+        start = _transfer_clock_start(ctx.now)
+    _touch(step, started_at=ctx.now, finished_at=None, due_at=add_working_time(start, step.share_minutes))
 
 
 def _finish_open_steps(ctx: _Context) -> None:
@@ -733,7 +746,7 @@ def _on_forward(ctx: _Context) -> dict:
     current = ctx.current
     following = min((s for s in ctx.process_steps if s.position > current.position), key=lambda s: s.position)
     _touch(current, finished_at=ctx.now)
-    _start_step(ctx, following)
+    _start_step(ctx, following, from_agency_id=current.agency_id)
     _set_current(ctx, following)
     _hand_over(ctx, step=following, from_agency_id=current.agency_id)
     return {
@@ -748,7 +761,7 @@ def _on_send_back(ctx: _Context) -> dict:
     current = ctx.current
     previous = max((s for s in ctx.process_steps if s.position < current.position), key=lambda s: s.position)
     _touch(current, started_at=None, finished_at=None, due_at=None, assignee=None)
-    _start_step(ctx, previous)
+    _start_step(ctx, previous, from_agency_id=current.agency_id)
     _set_current(ctx, previous)
     ctx.dossier.proposed_at = None
     _hand_over(ctx, step=previous, from_agency_id=current.agency_id)
@@ -785,7 +798,7 @@ def _on_consult(ctx: _Context) -> dict:
             share_minutes=_minutes_of_days(days),
             parallel_group=group,
         )
-        _start_step(ctx, step)
+        _start_step(ctx, step, from_agency_id=current.agency_id)
         step.save()
         ctx.steps.append(step)
         _hand_over(ctx, step=step, from_agency_id=current.agency_id)

@@ -33,3 +33,13 @@ def test_fold_is_idempotent_and_normalization_blind(text):
     folded = fold(text)
     assert fold(folded) == folded
     assert fold(unicodedata.normalize("NFD", text)) == fold(unicodedata.normalize("NFC", text))
+
+
+def test_nul_characters_are_refused_with_a_clear_400(client, db):
+    # PostgreSQL cannot store NUL in text: without this the search would fail with a server error.
+    response = client.get("/api/v1/procedures", {"agency": "a\x00b"})
+    assert response.status_code == 400 and response.json()["code"] == "invalid_input"
+    response = client.post("/api/v1/auth/token", '{"username": "a\\u0000", "password": "x"}',
+                           content_type="application/json")
+    assert response.status_code == 400
+    assert client.get("/thu-tuc/", {"q": "x\x00"}).status_code == 400

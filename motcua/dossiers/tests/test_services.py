@@ -11,7 +11,7 @@ from motcua.dossiers.choices import DossierStatus
 from motcua.dossiers.models import DossierEvent, HandOver
 from motcua.dossiers.services import dossier_act, dossier_receive, dossier_submit
 from motcua.dossiers.tests.conftest import HCM
-from motcua.workdays.selectors import due_after, working_minutes_between
+from motcua.workdays.selectors import add_working_time, due_after, working_minutes_between
 
 pytestmark = pytest.mark.django_db
 S = DossierStatus
@@ -207,3 +207,23 @@ def test_bad_payloads_are_invalid_input(world):
             procedure_version=world.version,
             applicant=world.applicant(name="  "),
         )
+
+
+def test_a_transfer_after_the_cutoff_starts_at_the_next_working_session(world, clock):
+    d = world.receive(at=MONDAY)
+    step_share = d.steps.get(position=2).share_minutes
+    late = dt.datetime(2026, 3, 2, 15, 30, tzinfo=HCM)  # Monday 15:30, after 15:00
+    clock.set(late)
+    d = act(world, d, "forward", world.officer)
+    step = d.steps.get(position=2)
+    assert step.started_at == late
+    assert step.due_at == add_working_time(dt.datetime(2026, 3, 3, 7, 30, tzinfo=HCM), step_share)
+
+
+def test_a_transfer_before_the_cutoff_starts_at_once(world, clock):
+    d = world.receive(at=MONDAY)
+    early = dt.datetime(2026, 3, 2, 14, 0, tzinfo=HCM)
+    clock.set(early)
+    d = act(world, d, "forward", world.officer)
+    step = d.steps.get(position=2)
+    assert step.due_at == add_working_time(early, step.share_minutes)

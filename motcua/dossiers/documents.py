@@ -12,10 +12,11 @@ The legal wording of the forms is Vietnamese content and lives in the templates
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from enum import StrEnum
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -217,19 +218,20 @@ def _issuer_of_desk(dossier: Dossier) -> Issuer:
 def qr_payload(dossier: Dossier, spec: FormSpec, issued_at: dt.datetime | None) -> str:
     """What the QR code at the top left carries (Circular 01/2023): the dossier code, the procedure
     code, the applicant's identifier and the document's name, plus its form number and moment.
-    Compact JSON, UTF-8, so any reader can parse it and a person can read it."""
-    return json.dumps(
+
+    It is the public tracking URL with the code filled in, so a phone camera opens the dossier's status;
+    the legal fields follow the `#`, which browsers never send to the server, so the identifier stays out
+    of access logs while any reader can still parse them (application/x-www-form-urlencoded, UTF-8)."""
+    legal = urlencode(
         {
-            "ma_ho_so": dossier.code,
             "ma_tthc": dossier.procedure_version.procedure.code,
             "so_dinh_danh": dossier.applicant_identifier,
             "ten_giay_to": spec.title,
             "mau_so": spec.number,
             "thoi_diem": moment(issued_at),
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
+        }
     )
+    return f"{settings.SITE_ROOT.rstrip('/')}/tra-cuu/?{urlencode({'ma': dossier.code})}#{legal}"
 
 
 def _time_limit(dossier: Dossier) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
 from django.urls import reverse
@@ -203,9 +203,9 @@ def test_index_lists_the_issued_forms(world, story, client):
 def test_qr_payload_names_dossier_procedure_applicant_and_document(world, story):
     dossier = dossier_for(world.officer, story.code)
     context = form_context(dossier, "01")
-    payload = json.loads(context["qr_payload"])
-    assert payload == {
-        "ma_ho_so": story.code,
+    url = urlsplit(context["qr_payload"])
+    assert url.path == "/tra-cuu/" and parse_qs(url.query) == {"ma": [story.code]}  # a camera opens tracking
+    assert dict(parse_qsl(url.fragment)) == {
         "ma_tthc": "2.001263",
         "so_dinh_danh": "014090000001",
         "ten_giay_to": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",

@@ -136,4 +136,5 @@ class TrackOut(Schema):
     received_at: dt.datetime | None
     appointment_at: dt.datetime | None
     returned_at: dt.datetime | None
+    late: bool = Field(description="Past the legal due moment, even when an apology set a new appointment.")
     history: list[TrackEventOut]

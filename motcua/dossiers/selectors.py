@@ -186,6 +186,7 @@ class PublicStatus:
     received_at: dt.datetime | None
     appointment_at: dt.datetime | None
     returned_at: dt.datetime | None
+    late: bool  # past the legal due moment (an apology's new appointment does not change that)
     history: list[PublicEvent]
 
 
@@ -211,6 +212,8 @@ def dossier_public_status(code: str, phone_last4: str) -> PublicStatus:
             "applicant_phone",
             "procedure_version__name",
             "procedure_version__procedure__code",
+            "due_at",
+            "result_ready_at",
         )[:1]
     )
     row = next(iter(row), None)
@@ -231,5 +234,16 @@ def dossier_public_status(code: str, phone_last4: str) -> PublicStatus:
         received_at=row[2],
         appointment_at=row[3],
         returned_at=row[4],
+        late=_is_late(status=row[1], due_at=row[8], result_ready_at=row[9]),
         history=history,
     )
+
+
+def _is_late(*, status: str, due_at: dt.datetime | None, result_ready_at: dt.datetime | None) -> bool:
+    """Late against the legal due moment: the result came after it, or the dossier still runs past it.
+    Statistics, the control slip and the register count the same way (DESIGN §4)."""
+    if due_at is None:
+        return False
+    if result_ready_at is not None:
+        return result_ready_at > due_at
+    return status in RUNNING_STATUSES and timezone.now() > due_at

@@ -161,7 +161,7 @@ def test_story_through_the_api_and_its_four_records_agree(world, clock, api, cli
     out = act(at(3, 10), world.specialist, "request_supplement", reason="Bổ sung bản sao Giấy khai sinh")
     assert out["status"] == "awaiting_supplement" and out["is_overdue"] is False
     track = api.get(None, f"/api/v1/track/{code}", {"phone": "5678"}).json()
-    assert track["status"] == "awaiting_supplement"
+    assert track["status"] == "awaiting_supplement" and track["late"] is False
     out = act(at(3, 14), world.citizen, "supplement")  # the applicant supplements online
     assert out["status"] == "in_progress"
     paused_due = when(out["due_at"])
@@ -265,7 +265,7 @@ def test_story_through_the_api_and_its_four_records_agree(world, clock, api, cli
     assert [(h["action"], h["status"], when(h["at"])) for h in track["history"]] == [
         (e["action"], e["to_status"], when(e["created_at"])) for e in events
     ]
-    assert track["status"] == "returned"
+    assert track["status"] == "returned" and track["late"] is True  # late, as everywhere else
     assert when(track["received_at"]) == moments[0]
     assert when(track["appointment_at"]) == new_appointment
     assert when(track["returned_at"]) == moments[-1]

@@ -101,3 +101,17 @@ def test_lookups_are_limited_per_ip(client, settings):
 
 def test_the_page_is_in_the_menu(client):
     assert 'href="/tra-cuu/"' in client.get("/").content.decode()
+
+
+def test_a_dossier_past_its_legal_due_moment_shows_as_late(client):
+    import datetime as dt
+
+    from motcua.dossiers.models import Dossier
+
+    dossier = receive_a_dossier()
+    within = client.post("/tra-cuu/", {"ma": dossier.code, "sdt": "5678"}).content.decode()
+    assert "Trong thời hạn giải quyết theo quy định" in within
+    # The legal due moment passes while the dossier is still being processed.
+    Dossier.objects.filter(pk=dossier.pk).update(due_at=dossier.received_at - dt.timedelta(minutes=1))
+    late = client.post("/tra-cuu/", {"ma": dossier.code, "sdt": "5678"}).content.decode()
+    assert "Quá hạn" in late and "đã quá thời hạn giải quyết theo quy định" in late

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
 from django.utils import timezone
 
+from motcua.core.sequences import next_in_sequence
 from motcua.dossiers.models import DailySequence
 from motcua.org.models import Agency
 
@@ -23,14 +23,7 @@ SEQUENCE_DIGITS = 4
 def next_daily_number(*, agency_id: int, day: dt.date) -> int:
     """The next number of `agency_id`'s dossiers on `day` (1, 2, …), race-free. Call inside the
     reception's transaction so the number and the dossier commit together."""
-    table = connection.ops.quote_name(DailySequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [agency_id, day],
-        )
-        return cursor.fetchone()[0]
+    return next_in_sequence(DailySequence, agency=agency_id, day=day)
 
 
 def format_code(identifier: str, day: dt.date, number: int) -> str:

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev test-system-deps demo lint messages bench clean
+.PHONY: run test install install-dev test-system-deps demo lint messages bench bench-system-deps clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,9 +60,27 @@ messages: install
 	$(PY) manage.py makemessages -l vi --ignore=.venv --ignore=var --ignore=bench --no-obsolete
 	$(PY) manage.py compilemessages -l vi --ignore=.venv
 
-bench: install-dev
+## bench-system-deps: what the load benchmarks drive: wrk (HTTP load) and pgbench (the database baseline)
+BENCH_DEBS := wrk:wrk pgbench:postgresql-client
+bench-system-deps:
+	@missing=""; for pair in $(BENCH_DEBS); do command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "make: missing Debian packages:$$missing; run 'sudo apt-get install$$missing'." >&2; exit 1; \
+	  fi; \
+	fi
+
+## bench: the benchmarks that build their own data in minutes (PostgreSQL from BENCH_PG_URL); the two at
+## 1,000,000 and 10,000,000 dossiers are run by hand (bench/README.md)
+bench: install-dev bench-system-deps
 	$(PY) bench/bench_workdays.py
 	$(PY) bench/bench_catalog_search.py
+	$(PY) bench/bench_tracking.py
+	$(PY) bench/bench_intake.py
+	$(PY) bench/bench_public_pages.py
+	$(PY) bench/bench_reliability.py
 
 clean:
 	rm -rf $(VENV) var

@@ -19,6 +19,16 @@ def _fresh_work_calendar():
     forget_calendar()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_local_caches():
+    # Reference data kept in the process (motcua.core.localcache) must not outlive the test that wrote it.
+    from motcua.core.localcache import LocalCache
+
+    LocalCache.clear_all()
+    yield
+    LocalCache.clear_all()
+
+
 @pytest.fixture
 def english(settings):
     """For tests that read messages' English wording: pages and services answer in English. The default,
@@ -28,3 +38,10 @@ def english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path_factory):
+    # Private files (electronic results) a test stores go to a temporary folder, never to var/.
+    settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private")
+    return settings.PRIVATE_MEDIA_ROOT

@@ -30,8 +30,9 @@ from common import Gunicorn, bench_database, run, seed
 DB = "motcua_bench_intake"
 
 WRK_LUA = r"""
+-- thread_id is a global set by setup() in each thread's own Lua state: a `local thread_id` here would
+-- shadow it, every thread would send the same keys and half the requests would be idempotent replays.
 local counter = 0
-local thread_id = 0
 local threads = {}
 function setup(thread)
   thread:set("thread_id", #threads + 1)
@@ -190,8 +191,10 @@ def main() -> None:
                 http = created / args.seconds
                 rows.append((tps, http, w))
                 print(f"round {r + 1}: pgbench {tps:8.1f} tps | HTTP {http:7.1f} dossiers/s "
-                      f"(p50 {w['p50_ms']:.1f} ms, p99 {w['p99_ms']:.1f} ms, {w['errors']} non-2xx) "
-                      f"| ratio {http / tps:.3f}×", flush=True)
+                      f"(p50 {w['p50_ms']:.1f} ms, p99 {w['p99_ms']:.1f} ms, {w['errors']} non-2xx, "
+                      f"{w['requests']} answers for {created} new dossiers) | ratio {http / tps:.3f}×", flush=True)
+                # Every request carries a new key: an answer without a new dossier would be a replay.
+                assert created >= w["requests"], "some requests were idempotent replays: the keys repeat"
                 connection.close()
 
         codes = Dossier.objects.values("code").distinct().count()

@@ -142,6 +142,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")) or VAR_DIR / "media")
+# Files only a view that checks permission may serve (electronic results): outside MEDIA_ROOT, no URL.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")) or VAR_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -205,3 +207,11 @@ MOTCUA_API_TOKEN_DAYS = envint("MOTCUA_API_TOKEN_DAYS", 30)
 MOTCUA_SMS_BACKEND = env("MOTCUA_SMS_BACKEND", "motcua.core.sms.ConsoleSMSBackend")
 # A transfer received after this local time starts at the next working session (DESIGN §4).
 MOTCUA_TRANSFER_CUTOFF = env("MOTCUA_TRANSFER_CUTOFF", "15:00")
+# The apology-and-extension letter (Form 04) is issued at least this many working days before the legal
+# due moment (Decree 61/2018 as amended: no later than 1 working day before; DESIGN §4).
+MOTCUA_APOLOGY_NOTICE_WORKING_DAYS = envint("MOTCUA_APOLOGY_NOTICE_WORKING_DAYS", 1)
+# A Form 04 asked for after that moment: "refuse" it (409 apology_too_late), or "accept" it and flag the
+# event `late_notice` for the statistics and the inspectors.
+MOTCUA_LATE_APOLOGY_POLICY = env("MOTCUA_LATE_APOLOGY_POLICY", "refuse")
+# The electronic result (kết quả điện tử) an agency attaches to a dossier: a PDF of at most this size.
+MOTCUA_RESULT_MAX_BYTES = envint("MOTCUA_RESULT_MAX_BYTES", MAX_UPLOAD_BYTES)

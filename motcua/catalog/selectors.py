@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Field, ProcedureVersion, ProcessStep
 from motcua.core.errors import NotFound
+from motcua.core.localcache import LocalCache
 from motcua.core.text import search_terms
 from motcua.org.choices import AgencyKind
 from motcua.org.models import Agency
@@ -87,11 +88,21 @@ def agencies_with_procedures() -> QuerySet[Agency]:
     return Agency.objects.filter(procedure_versions__is_current=True).distinct().order_by("name")
 
 
+# The reception path reads a procedure's version in force once per process (motcua.core.localcache):
+# changes to the catalog invalidate it (signals in apps.py; `procedure_refresh_current` after its bulk
+# updates), and entries expire after a minute anyway.
+intake_cache = LocalCache("catalog:intake", ttl=60)
+
+
 def procedure_for_intake(code: str) -> ProcedureVersion:
     """The version in force of procedure `code` with what a reception needs and nothing more: the
-    procedure, the competent agency and the internal process (steps with their agencies) — two queries,
-    where the catalog's `procedure_detail` also loads levels, documents and fees for the public page.
-    Used by the dossier intake path, which is benchmarked (bench/bench_intake.py)."""
+    procedure, the competent agency and the internal process (steps with their agencies), where the
+    catalog's `procedure_detail` also loads levels, documents and fees for the public page. Used by the
+    dossier intake path, which is benchmarked (bench/bench_intake.py): kept in the process, no query."""
+    return intake_cache.get(code, lambda: _load_for_intake(code))
+
+
+def _load_for_intake(code: str) -> ProcedureVersion:
     version = (
         ProcedureVersion.objects.filter(is_current=True, procedure__code=code)
         .select_related("procedure", "competent_agency")

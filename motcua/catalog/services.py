@@ -13,6 +13,7 @@ from django.utils import timezone
 from motcua.catalog.choices import DocumentForm, OnlineService, SupplementPolicy, TimeLimitUnit
 from motcua.catalog.models import Fee, Field, ProcedureVersion, ProcessStep, RequiredDocument
 from motcua.catalog.models import Procedure as ProcedureModel
+from motcua.catalog.selectors import intake_cache
 from motcua.core.text import fold, nfc
 from motcua.org.models import Agency, UnitLevel
 
@@ -100,7 +101,9 @@ def procedure_version_save(*, data: ProcedureData, today: dt.date | None = None)
     attrs = dict(
         name=nfc(data.name),
         field=fld,
-        competent_agency=agencies.get(data.competent_agency_identifier) if data.competent_agency_identifier else None,
+        competent_agency=agencies.get(data.competent_agency_identifier)
+        if data.competent_agency_identifier
+        else None,
         time_limit_value=data.time_limit_value,
         time_limit_unit=data.time_limit_unit,
         time_limit_text=nfc(data.time_limit_text),
@@ -120,8 +123,11 @@ def procedure_version_save(*, data: ProcedureData, today: dt.date | None = None)
         later = procedure.versions.filter(valid_from__gt=valid_from).order_by("valid_from").first()
         number = (procedure.versions.aggregate(n=Max("number"))["n"] or 0) + 1
         version = ProcedureVersion.objects.create(
-            procedure=procedure, number=number, valid_from=valid_from,
-            valid_to=later.valid_from if later else None, **attrs,
+            procedure=procedure,
+            number=number,
+            valid_from=valid_from,
+            valid_to=later.valid_from if later else None,
+            **attrs,
         )
         # The version that was open before this one now ends where this one starts.
         procedure.versions.filter(valid_from__lt=valid_from).filter(
@@ -136,8 +142,14 @@ def procedure_version_save(*, data: ProcedureData, today: dt.date | None = None)
         version.steps.all().delete()
     version.levels.set(UnitLevel.objects.filter(code__in=data.level_codes))
     RequiredDocument.objects.bulk_create(
-        RequiredDocument(version=version, position=i, name=nfc(d.name), form=d.form, count=d.count,
-                         is_optional=d.is_optional)
+        RequiredDocument(
+            version=version,
+            position=i,
+            name=nfc(d.name),
+            form=d.form,
+            count=d.count,
+            is_optional=d.is_optional,
+        )
         for i, d in enumerate(data.documents, start=1)
     )
     Fee.objects.bulk_create(
@@ -145,8 +157,14 @@ def procedure_version_save(*, data: ProcedureData, today: dt.date | None = None)
         for i, f in enumerate(data.fees, start=1)
     )
     ProcessStep.objects.bulk_create(
-        ProcessStep(version=version, position=i, name=nfc(s.name), role=s.role, duration_days=s.duration_days,
-                    agency=agencies.get(s.agency_identifier) if s.agency_identifier else None)
+        ProcessStep(
+            version=version,
+            position=i,
+            name=nfc(s.name),
+            role=s.role,
+            duration_days=s.duration_days,
+            agency=agencies.get(s.agency_identifier) if s.agency_identifier else None,
+        )
         for i, s in enumerate(data.steps, start=1)
     )
     procedure_refresh_current(procedure=procedure, today=today)
@@ -155,7 +173,9 @@ def procedure_version_save(*, data: ProcedureData, today: dt.date | None = None)
 
 
 @transaction.atomic
-def procedure_refresh_current(*, procedure: ProcedureModel, today: dt.date | None = None) -> ProcedureVersion | None:
+def procedure_refresh_current(
+    *, procedure: ProcedureModel, today: dt.date | None = None
+) -> ProcedureVersion | None:
     """Mark the version in force on `today` as current (none if the procedure is abolished or not yet in force)."""
     today = today or timezone.localdate()
     in_force = (
@@ -164,9 +184,17 @@ def procedure_refresh_current(*, procedure: ProcedureModel, today: dt.date | Non
         .order_by("-valid_from")
         .first()
     )
-    procedure.versions.exclude(pk=in_force.pk if in_force else None).filter(is_current=True).update(is_current=False)
+    changed = (
+        procedure.versions.exclude(pk=in_force.pk if in_force else None)
+        .filter(is_current=True)
+        .update(is_current=False)
+    )
     if in_force and not in_force.is_current:
-        ProcedureVersion.objects.filter(pk=in_force.pk).update(is_current=True)
+        changed += ProcedureVersion.objects.filter(pk=in_force.pk).update(is_current=True)
+    if changed:
+        # Bulk updates send no signals: drop the receptions' cached versions here (now and at commit).
+        intake_cache.invalidate()
+        transaction.on_commit(intake_cache.invalidate)
     return in_force
 
 

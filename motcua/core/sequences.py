@@ -12,8 +12,10 @@ from django.db import connection, models
 
 
 def next_in_sequence(model: type[models.Model], **key) -> int:
-    """Increment the `last` column of `model`'s row for `key` (created at 1) and return it. Call inside the
-    transaction that uses the number, so both commit together. `key` must be the model's unique fields."""
+    """Increment the `last` column of `model`'s row for `key` (created at 1) and return it. Inside the
+    transaction that uses the number, both commit together (and the row stays locked until then); outside
+    any, the number is taken at once and a failure after it leaves a gap. `key` must be the model's unique
+    fields."""
     table = connection.ops.quote_name(model._meta.db_table)
     columns = [model._meta.get_field(name).column for name in key]
     names = ", ".join(connection.ops.quote_name(c) for c in columns)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router, Schema, Status
+from ninja import File, Form, Header, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field as PydanticField
 
 from motcua.catalog import selectors as catalog_selectors
 from motcua.core import ratelimit
 from motcua.core.errors import InvalidInput, NotFound
-from motcua.dossiers import selectors, services
+from motcua.dossiers import results, selectors, services
 from motcua.dossiers.choices import RUNNING_STATUSES, Channel, DossierAction, DossierStatus
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.schemas import (
@@ -20,10 +21,12 @@ from motcua.dossiers.schemas import (
     DossierIn,
     DossierListOut,
     DossierOut,
+    ResultFileFormIn,
     TrackOut,
 )
 from motcua.org.auth import BearerToken
-from motcua.org.models import Agency, Desk
+from motcua.org.models import Agency, User
+from motcua.org.selectors import active_desk
 
 router = Router(tags=["dossiers"])
 
@@ -70,8 +73,21 @@ def dossier_out(dossier: Dossier, now=None) -> dict:
     }
 
 
-def dossier_detail_out(dossier: Dossier) -> dict:
+def dossier_detail_out(dossier: Dossier, user: User) -> dict:
     body = dossier_out(dossier)
+    result_file = selectors.result_file_shown(user, dossier)
+    body["result_file"] = (
+        {
+            "name": result_file.name,
+            "size": result_file.size,
+            "sha256": result_file.sha256,
+            "content_type": result_file.content_type,
+            "uploaded_at": result_file.uploaded_at,
+            "uploaded_by_name": result_file.uploaded_by_name,
+        }
+        if result_file is not None
+        else None
+    )
     body["steps"] = [
         {
             "kind": s.kind,
@@ -132,8 +148,8 @@ def dossier_create(
         if competent is None:
             raise NotFound(_("Agency not found."), code="agency_not_found")
     if body.desk is not None:
-        desk = Desk.objects.select_related("agency").filter(pk=body.desk, is_active=True).first()
-        if desk is None:
+        desk = active_desk(body.desk)
+        if desk is None or not desk.agency.is_active:
             raise NotFound(_("Desk not found."), code="desk_not_found")
         dossier = services.dossier_receive(
             actor=user,
@@ -195,7 +211,7 @@ def dossier_list(request: HttpRequest, filters: Query[DossierFilter]):
     summary="One dossier with its steps and history",
 )
 def dossier_get(request: HttpRequest, code: str):
-    return dossier_detail_out(selectors.dossier_for(request.auth, code))
+    return dossier_detail_out(selectors.dossier_for(request.auth, code), request.auth)
 
 
 @router.post(
@@ -211,6 +227,32 @@ def dossier_action(request: HttpRequest, code: str, action: DossierAction, body:
         payload["days"] = str(payload["days"])
     services.dossier_act(dossier_code=code, action=action, actor=request.auth, version=version, **payload)
     return dossier_out(selectors.dossier_for(request.auth, code))
+
+
+@router.post(
+    "/dossiers/{code}/result-file",
+    auth=BearerToken(),
+    response={200: DossierDetailOut, **ERRORS},
+    summary="Attach the electronic result (a PDF) to a dossier seen at `version`",
+    description=(
+        "multipart/form-data: the PDF in `file`. Allowed to the agency holding the dossier once the result is "
+        "ready (attaching again replaces it), or with `mark_ready` when marking it ready. 400 for a file that "
+        "is empty, too large or not a PDF by its content; 409 `stale_version` when the dossier changed since "
+        "`version`. The event that attaches it records the file's name, size and SHA-256."
+    ),
+)
+def dossier_result_file(
+    request: HttpRequest, code: str, data: Form[ResultFileFormIn], file: File[UploadedFile]
+):
+    results.result_attach(
+        actor=request.auth,
+        dossier_code=code,
+        version=data.version,
+        upload=file,
+        mark_ready=data.mark_ready,
+        note=data.note,
+    )
+    return dossier_detail_out(selectors.dossier_for(request.auth, code), request.auth)
 
 
 @router.get(

@@ -9,6 +9,6 @@ class DossiersConfig(AppConfig):
         from motcua.dossiers import services
         from motcua.dossiers.notifications import on_dossier_event
 
-        # Applicants hear of each public status change once the action has committed (issue 3, item 8).
-        if on_dossier_event not in services.AFTER_EVENT_HOOKS:
-            services.AFTER_EVENT_HOOKS.append(on_dossier_event)
+        # Applicants hear of each public status change, never of an action that rolled back (issue 3, item 8).
+        if on_dossier_event not in services.EVENT_HOOKS:
+            services.EVENT_HOOKS.append(on_dossier_event)

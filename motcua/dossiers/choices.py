@@ -89,7 +89,15 @@ class DossierAction(models.TextChoices):
     PROPOSE = "propose", _("propose a result")
     APPROVE = "approve", _("approve")
     MARK_RESULT_READY = "mark_result_ready", _("mark the result ready")
+    ATTACH_RESULT = "attach_result", _("attach the electronic result")
     RETURN_RESULT = "return_result", _("return the result")
     STOP = "stop", _("stop processing")
     WITHDRAW = "withdraw", _("withdraw")
     APOLOGISE_EXTEND = "apologise_extend", _("apologise and extend")
+
+
+class LateApologyPolicy(models.TextChoices):
+    """What happens to a Form 04 asked for later than MOTCUA_APOLOGY_NOTICE_WORKING_DAYS before the due moment."""
+
+    REFUSE = "refuse", _("refuse it")
+    ACCEPT = "accept", _("accept it, flagged as a late notice")

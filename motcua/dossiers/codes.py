@@ -1,10 +1,11 @@
 """Dossier codes `<agency identifier>-<YYMMDD>-<NNNN>` (Circular 03/2025 Art. 13), allocated without races.
 
 One statement does the allocation on both databases: an `INSERT ... ON CONFLICT DO UPDATE ...
-RETURNING` upsert on the (agency, day) row. PostgreSQL locks the row until the caller's
-transaction ends, so concurrent receptions queue on it and never share a number; SQLite serialises
-writers anyway. A rolled-back reception leaves a gap, which the law allows (codes are unique, not
-dense), and which keeps the lock short.
+RETURNING` upsert on the (agency, day) row, which PostgreSQL locks until that statement's transaction
+ends; SQLite serialises writers anyway. Concurrent receptions never share a number. The reception
+allocates its code in a statement of its own, just before its transaction, so the row is locked for
+microseconds rather than for the whole reception; a reception that then fails leaves a gap, which the
+law allows (codes are unique, not dense).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ SEQUENCE_DIGITS = 4
 
 
 def next_daily_number(*, agency_id: int, day: dt.date) -> int:
-    """The next number of `agency_id`'s dossiers on `day` (1, 2, …), race-free. Call inside the
-    reception's transaction so the number and the dossier commit together."""
+    """The next number of `agency_id`'s dossiers on `day` (1, 2, …), race-free. Outside a transaction it
+    commits at once; inside one, the row stays locked until that transaction ends."""
     return next_in_sequence(DailySequence, agency=agency_id, day=day)
 
 

@@ -24,17 +24,25 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from unittest import mock
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers import services
 from motcua.dossiers.choices import Channel, DossierStatus, StepKind
+from motcua.dossiers.deadlines import apology_deadline
 from motcua.dossiers.models import Dossier, DossierStep
+from motcua.dossiers.results import result_attach
 from motcua.dossiers.services import ApplicantData, dossier_act, dossier_receive, dossier_submit
 from motcua.org.choices import AgencyKind, Role
 from motcua.org.models import Agency, Desk, Membership, User
-from motcua.workdays.selectors import add_working_time, is_working_day, next_working_moment
+from motcua.workdays.selectors import (
+    add_working_time,
+    is_working_day,
+    next_working_moment,
+    working_minutes_between,
+)
 
 S = DossierStatus
 DEMO_KEY = "demo-"  # idempotency keys of demo dossiers: "<actor id>:demo-<n>"
@@ -436,10 +444,14 @@ class _Demo:
                     return
                 if late:
                     overrun = rng.randint(MINUTES_PER_DAY // 2, max(MINUTES_PER_DAY, budget // 3))
+                    # Form 04, once, with a new appointment: by its deadline at the latest (at least a
+                    # working day before the legal due moment); when that has passed, none is given.
+                    apology_at = None
                     if plan.outcome == "late_apology":
-                        # Form 04 at least a working day before the deadline, once, with a new appointment.
-                        used += share * 0.2
-                        now = self.later(now, share * 0.2)
+                        apology_at = min(self.later(now, share * 0.2), apology_deadline(dossier))
+                    if apology_at is not None and apology_at >= now:
+                        used += working_minutes_between(now, apology_at)
+                        now = apology_at
                         days = (overrun + MINUTES_PER_DAY) // MINUTES_PER_DAY + 1
                         dossier = self.act(
                             dossier,
@@ -468,9 +480,43 @@ class _Demo:
                 if returned > due and now <= due:
                     returned = now + dt.timedelta(minutes=1)
                 method = "online" if dossier.channel == Channel.ONLINE and rng.random() < 0.7 else "desk"
+                if method == "online":
+                    # The electronic result the applicant downloads from "my dossiers".
+                    self.at(now)
+                    dossier = result_attach(
+                        actor=worker,
+                        dossier_code=dossier.code,
+                        version=dossier.version,
+                        upload=SimpleUploadedFile(f"ket-qua-{dossier.code}.pdf", demo_result_pdf(dossier)),
+                    )
                 self.act(dossier, returned, "return_result", desk_officer, plan, method=method)
                 return
             dossier = self.act(dossier, now, "forward", worker, plan)
+
+
+def demo_result_pdf(dossier: Dossier) -> bytes:
+    """A small valid one-page PDF standing for a dossier's signed result (instant, unlike WeasyPrint).
+    The standard fonts have no Vietnamese glyphs, so its text is unaccented."""
+    text = f"Ket qua giai quyet ho so {dossier.code} - {dossier.procedure_version.procedure.code}"
+    stream = f"BT /F1 14 Tf 56 780 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
 def _staff(agencies: list[Agency]) -> dict[tuple[int, str], User]:
@@ -594,7 +640,7 @@ def _simulated_clock(clock: _Clock):
     """The services read `timezone.now()`; historical events notify nobody."""
     with (
         mock.patch("django.utils.timezone.now", clock.now),
-        mock.patch.object(services, "_after_event", lambda dossier_id, seq: None),
+        mock.patch.object(services, "EVENT_HOOKS", []),
     ):
         yield
 

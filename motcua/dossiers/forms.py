@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import ProcedureVersion
-from motcua.dossiers import services
+from motcua.dossiers import results, services
 from motcua.dossiers.choices import Channel, DossierAction, DossierStatus, ReturnMethod, StepKind
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import TRANSITIONS, Side, allowed_actions
@@ -226,6 +226,16 @@ class ActionForm(forms.Form):
         """Keyword arguments for `services.dossier_act`, besides the action, actor and version."""
         return {k: v for k, v in self.cleaned_data.items() if k != "version" and v not in (None, "", [])}
 
+    def save(self, *, sent_names: list[str] | None = None) -> Dossier:
+        """Take the action through the workflow service; raises its DomainError."""
+        return services.dossier_act(
+            dossier_code=self.dossier.code,
+            action=self.action,
+            actor=self.user,
+            version=self.cleaned_data["version"],
+            **self.payload(),
+        )
+
 
 class ReasonForm(ActionForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
@@ -323,6 +333,38 @@ class ReturnResultForm(ActionForm):
         return payload
 
 
+class ResultFileForm(ActionForm):
+    """Mark the result ready with its electronic result attached (optional), or attach (replace) it later."""
+
+    result_file = forms.FileField(
+        label=_("Electronic result (PDF)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+        help_text=_(
+            "The signed result as a PDF file; the applicant downloads it once it is returned online."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.action == A.ATTACH_RESULT:
+            self.fields["result_file"].required = True
+
+    def save(self, *, sent_names: list[str] | None = None) -> Dossier:
+        upload = self.cleaned_data.get("result_file")
+        if upload is None:
+            return super().save()
+        return results.result_attach(
+            actor=self.user,
+            dossier_code=self.dossier.code,
+            version=self.cleaned_data["version"],
+            upload=upload,
+            sent_name=sent_names[-1] if sent_names else None,
+            mark_ready=self.action == A.MARK_RESULT_READY,
+            note=self.cleaned_data.get("note") or "",
+        )
+
+
 class ReceiveForm(ActionForm):
     desk = forms.ModelChoiceField(queryset=Desk.objects.none(), label=_("Desk"), required=False)
 
@@ -353,13 +395,15 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     A.APOLOGISE_EXTEND: ApologiseExtendForm,
     A.RETURN_RESULT: ReturnResultForm,
     A.RECEIVE: ReceiveForm,
+    A.MARK_RESULT_READY: ResultFileForm,
+    A.ATTACH_RESULT: ResultFileForm,
 }
 
 
-def action_form(action: str, *, dossier: Dossier, user: User, data=None) -> ActionForm:
-    """The form for `action` on `dossier`, bound to `data` when given."""
+def action_form(action: str, *, dossier: Dossier, user: User, data=None, files=None) -> ActionForm:
+    """The form for `action` on `dossier`, bound to `data` (and `files`) when given."""
     form_class = ACTION_FORMS.get(action, ActionForm)
-    return form_class(data, dossier=dossier, user=user, action=action)
+    return form_class(data, files, dossier=dossier, user=user, action=action)
 
 
 class TaskFilterForm(forms.Form):

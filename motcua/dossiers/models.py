@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.core.models import TimeStampedModel
+from motcua.core.storage import PrivateStorage
 from motcua.dossiers.choices import (
     TERMINAL_STATUSES,
     Channel,
@@ -475,3 +476,43 @@ class DossierAgency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} @ {self.agency_id}"
+
+
+class ResultFile(models.Model):
+    """The electronic result (kết quả điện tử) of a dossier: the PDF its agency attached when marking the
+    result ready, or afterwards before returning it online. The latest row is the result; an earlier one
+    was replaced and stays for the record.
+
+    Written by the workflow service with the event numbered `event_seq`, whose payload carries the file's
+    name, size and SHA-256: the hash chain covers the file, and `verify_audit` re-hashes it. Stored in the
+    private storage (no URL); only `selectors.result_file_for` hands it out.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="result_files")
+    event_seq = models.PositiveIntegerField(help_text="The event that attached the file.")
+    file = models.FileField(_("file"), storage=PrivateStorage(), upload_to="results/%Y/%m/", max_length=200)
+    name = models.CharField(
+        _("file name"), max_length=120, help_text=_("The sender's file name, for display.")
+    )
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(
+        _("content type"), max_length=100, help_text=_("Detected from the content.")
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_by_name = models.CharField(max_length=200, help_text=_("The officer's name as it was."))
+    uploaded_at = models.DateTimeField(_("attached at"))
+
+    class Meta:
+        ordering = ["dossier", "-event_seq"]
+        verbose_name = _("electronic result")
+        verbose_name_plural = _("electronic results")
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "event_seq"], name="result_file_once_per_event"),
+            models.CheckConstraint(condition=Q(size__gt=0), name="result_file_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}#{self.event_seq} {self.name}"

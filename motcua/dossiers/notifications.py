@@ -1,8 +1,10 @@
 """Messages to the applicant on each public status change (issue 3, item 8).
 
-`on_dossier_event` is registered in `services.AFTER_EVENT_HOOKS` (see `apps.py`), so it runs only after the
-action's transaction commits; a rolled-back action never notifies. It enqueues one django-tasks task per
-public change; the task (`tasks.send_dossier_notification`) renders the messages and sends the e-mail through
+`on_dossier_event` is registered in `services.EVENT_HOOKS` (see `apps.py`) and sees each event inside the
+action's transaction. It enqueues one django-tasks task per public change: with the database queue
+(`TASKS_BACKEND=database`, production) the task row is written in that transaction, an outbox that commits
+or rolls back with the event at no extra round trip; with any other backend (the immediate one runs the
+task at once) the enqueue waits for the commit. Either way a rolled-back action never notifies. The task (`tasks.send_dossier_notification`) renders the messages and sends the e-mail through
 Django's mail and the SMS through `motcua.core.sms`. Every failure is logged and swallowed: a notification
 never breaks an action that has already been recorded.
 
@@ -14,11 +16,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django_tasks_db import DatabaseBackend
 
 from motcua.core.sms import send_sms
 from motcua.dossiers.choices import DossierAction
@@ -53,23 +58,27 @@ class Outcome:
         return {"email": self.email, "sms": self.sms}
 
 
-def on_dossier_event(dossier_id: int, seq: int) -> None:
-    """After-commit hook: queue the applicant's notification when event `seq` is a public change and
-    the applicant left an e-mail address or a phone number. Never raises."""
+def on_dossier_event(event: DossierEvent) -> None:
+    """Event hook, inside the action's transaction: queue the applicant's notification when `event` is a
+    public change and the applicant left an e-mail address or a phone number."""
     from motcua.dossiers.tasks import send_dossier_notification
 
-    try:
-        row = (
-            DossierEvent.objects.filter(dossier_id=dossier_id, seq=seq)
-            .values_list("action", "dossier__applicant_email", "dossier__applicant_phone")
-            .first()
+    dossier = event.dossier
+    if event.action not in PUBLIC_ACTIONS or not (dossier.applicant_email or dossier.applicant_phone):
+        return
+    if isinstance(send_dossier_notification.get_backend(), DatabaseBackend):
+        send_dossier_notification.enqueue(dossier.pk, event.seq)
+    else:
+        transaction.on_commit(
+            partial(_enqueue_after_commit, send_dossier_notification, dossier.pk, event.seq)
         )
-        if row is None:
-            return
-        action, email, phone = row
-        if action in PUBLIC_ACTIONS and (email or phone):
-            send_dossier_notification.enqueue(dossier_id, seq)
+
+
+def _enqueue_after_commit(task, dossier_id: int, seq: int) -> None:
+    try:
+        task.enqueue(dossier_id, seq)
     except Exception:
+        # The action has committed: a queue failure is logged, never raised into the caller.
         logger.exception("Could not queue the notification of dossier %s event %s", dossier_id, seq)
 
 

@@ -111,9 +111,34 @@ class EventOut(Schema):
     payload: dict
 
 
+class ResultFileOut(Schema):
+    name: str = Field(description="The file name as sent, for display.")
+    size: int = Field(description="Bytes.")
+    sha256: str = Field(
+        description="SHA-256 of the content (hex), as recorded in the event that attached it."
+    )
+    content_type: str
+    uploaded_at: dt.datetime
+    uploaded_by_name: str
+
+
 class DossierDetailOut(DossierOut):
     steps: list[StepOut]
     events: list[EventOut]
+    result_file: ResultFileOut | None = Field(
+        None,
+        description="The electronic result: for staff once attached, for the applicant once returned online.",
+    )
+
+
+class ResultFileFormIn(Schema):
+    """The form fields sent with the electronic result (multipart/form-data, the PDF in `file`)."""
+
+    version: int = Field(..., ge=1, le=2**31 - 1, description="The dossier version the caller saw.")
+    mark_ready: bool = Field(
+        False, description="Mark the result ready in the same action (the dossier is in progress, approved)."
+    )
+    note: str = Field("", max_length=2000)
 
 
 class DossierListOut(Schema):

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -24,18 +23,21 @@ from motcua.catalog.choices import SupplementPolicy
 from motcua.catalog.models import ProcedureVersion
 from motcua.core.errors import Conflict, InvalidInput, NotFound
 from motcua.core.text import nfc
+from motcua.core.uploads import CheckedUpload
+from motcua.dossiers import deadlines
 from motcua.dossiers.audit import event_digest, json_native
 from motcua.dossiers.choices import (
     Channel,
     DossierAction,
     DossierStatus,
+    LateApologyPolicy,
     ReturnMethod,
     StepKind,
 )
 from motcua.dossiers.codes import allocate_code
-from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, HandOver
+from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, HandOver, ResultFile
 from motcua.dossiers.participants import participants_sync, participating_agency_ids
-from motcua.dossiers.workflow import NEW, TRANSITIONS, Facts, Side, guard
+from motcua.dossiers.workflow import NEW, TRANSITIONS, UNDECIDED, Facts, Side, guard
 from motcua.org.choices import Role
 from motcua.org.models import Agency, Desk, Membership, User
 from motcua.workdays.selectors import add_working_time, next_working_moment, working_minutes_between
@@ -43,8 +45,9 @@ from motcua.workdays.selectors import add_working_time, next_working_moment, wor
 A = DossierAction
 S = DossierStatus
 
-# Called after commit with (dossier id, event seq): notifications plug in here (issue 3, item 8).
-AFTER_EVENT_HOOKS: list[Callable[[int, int], None]] = []
+# Called inside the action's transaction with each new event (its `dossier` attached): notifications plug
+# in here (issue 3, item 8) and decide themselves what must wait for the commit.
+EVENT_HOOKS: list[Callable[[DossierEvent], None]] = []
 
 # Fields the workflow never rewrites once the row exists.
 _IMMUTABLE = {"id", "code", "created_at", "idempotency_key", "procedure_version"}
@@ -70,6 +73,8 @@ def actor_name(user: User) -> str:
 
 
 def _memberships(user: User) -> list[tuple[str, int | None]]:
+    if (cached := getattr(user, "cached_roles", None)) is not None:  # the API's token check read them
+        return list(cached)
     return list(Membership.objects.filter(user=user).values_list("role", "agency_id"))
 
 
@@ -89,11 +94,14 @@ def _scoped_key(actor: User, key: str | None) -> str | None:
     return f"{actor.pk}:{key}" if key else None
 
 
-def _applicant_user(applicant: ApplicantData) -> User | None:
+def _applicant_user_id(applicant: ApplicantData) -> int | None:
     """The account of the applicant, matched on the personal identifier (verified at sign-in)."""
     if not applicant.identifier:
         return None
-    return User.objects.filter(personal_identifier=applicant.identifier, is_active=True).first()
+    ids = User.objects.filter(personal_identifier=applicant.identifier, is_active=True).values_list(
+        "pk", flat=True
+    )
+    return next(iter(ids[:1]), None)
 
 
 def _check_applicant(applicant: ApplicantData) -> ApplicantData:
@@ -158,10 +166,11 @@ def _chain_event(
 
 
 def _save_event(event: DossierEvent) -> None:
-    """Insert a chained event (the dossier row exists) and notify after commit."""
-    event.dossier_id = event.dossier.pk
+    """Insert a chained event (the dossier row exists) and hand it to the hooks."""
+    event.dossier = event.dossier  # takes a new dossier's id; setting dossier_id would drop the instance
     event.save(force_insert=True)
-    transaction.on_commit(partial(_after_event, event.dossier_id, event.seq))
+    for hook in EVENT_HOOKS:
+        hook(event)
 
 
 def _append_event(
@@ -171,11 +180,6 @@ def _append_event(
     event = _chain_event(dossier, action=action, from_status=from_status, actor=actor, payload=payload, at=at)
     _save_event(event)
     return event
-
-
-def _after_event(dossier_id: int, seq: int) -> None:
-    for hook in AFTER_EVENT_HOOKS:
-        hook(dossier_id, seq)
 
 
 def _recompute_due(dossier: Dossier) -> None:
@@ -271,26 +275,31 @@ def _save_new_steps(rows: list[DossierStep], dossier: Dossier) -> None:
 
 
 def _create(
-    *, actor: User, key: str | None, build: Callable[[], tuple[Dossier, list[DossierStep], str, dict]]
+    *, actor: User, key: str | None, dossier: Dossier, steps: list[DossierStep], action: str, payload: dict
 ) -> Dossier:
-    """Create a dossier once per idempotency key: a retried request gets the first dossier back.
+    """Store a new dossier once per idempotency key: a retried request gets the first dossier back.
 
-    The write path is kept lean (it is benchmarked, bench/bench_intake.py): every read happens before
-    the transaction; inside it, `build` allocates the code (the daily-sequence row stays locked until
-    COMMIT, so nothing slow may run after it) and the rest is three INSERTs — the dossier, already
-    carrying its first event's digest, its steps in one statement, the event. A retry is rare, so the
-    key is not looked up first: the unique constraint on `idempotency_key` rejects the second INSERT,
-    the whole transaction (sequence number included) rolls back, and the first dossier is returned.
-    The returned instance's `created` tells which case it was.
+    The write path is kept lean (it is benchmarked, bench/bench_intake.py): every read and all the
+    working-time arithmetic happen before. The code comes first, from the daily-sequence upsert in a
+    statement of its own: the counter row is locked for that statement only, not for the whole
+    reception, so receptions at one desk do not queue behind each other (outside a caller's transaction;
+    inside one, it commits with it). A reception that then fails leaves a gap in the day's numbers,
+    which the law allows (codes are unique, not dense). The transaction is then four INSERTs — the
+    dossier already carrying its first event's digest, its steps in one statement, its participants,
+    the event — and the notification's outbox row when the task queue lives in the database.
+    A retry is rare, so the key is not looked up first: the unique constraint on `idempotency_key`
+    rejects the second INSERT and the first dossier is returned. The returned instance's `created`
+    tells which case it was.
     """
-    scoped = _scoped_key(actor, key)
+    dossier.code = allocate_code(
+        agency=dossier.receiving_agency, moment=dossier.received_at or dossier.submitted_at
+    )
+    dossier.idempotency_key = scoped = _scoped_key(actor, key)
+    event = _chain_event(
+        dossier, action=action, from_status=NEW, actor=actor, payload=payload, at=timezone.now()
+    )
     try:
         with transaction.atomic():
-            dossier, steps, action, payload = build()
-            dossier.idempotency_key = scoped
-            event = _chain_event(
-                dossier, action=action, from_status=NEW, actor=actor, payload=payload, at=timezone.now()
-            )
             dossier.save(force_insert=True)
             _save_new_steps(steps, dossier)
             participants_sync(dossier, steps)
@@ -342,41 +351,40 @@ def dossier_receive(
     if documents_received is not None:
         positions = set(procedure_version.documents.values_list("position", flat=True))
         if not set(documents_received) <= positions:
-            raise InvalidInput(_("A received document is not on the procedure's list."), code="invalid_documents")
+            raise InvalidInput(
+                _("A received document is not on the procedure's list."), code="invalid_documents"
+            )
         documents_received = sorted(set(documents_received))
-    applicant_user = _applicant_user(applicant)  # read before the code's lock is taken
-
-    def build():
-        at = received_at or timezone.now()
-        dossier = Dossier(
-            code=allocate_code(agency=desk.agency, moment=at),
-            procedure_version=procedure_version,
-            status=S.RECEIVED,
-            channel=channel,
-            receiving_desk=desk,
-            receiving_agency=desk.agency,
-            competent_agency=competent,
-            applicant_user=applicant_user,
-            **_applicant_fields(applicant),
-            fees_amount=fees_amount,
-            fees_note=fees_note,
-        )
-        steps = _start_processing(dossier, at=at)
-        payload = {
-            "channel": channel,
-            "desk": desk.pk,
-            "procedure": procedure_version.procedure.code,
-            "procedure_version": procedure_version.number,
-            "received_at": at,
-            "due_at": dossier.due_at,
-            "fees_amount": fees_amount,
-            "sets": sets,
-        }
-        if documents_received is not None:
-            payload["documents_received"] = documents_received
-        return dossier, steps, A.RECEIVE, payload
-
-    return _create(actor=actor, key=idempotency_key, build=build)
+    applicant_user_id = _applicant_user_id(applicant)
+    at = received_at or timezone.now()
+    dossier = Dossier(
+        procedure_version=procedure_version,
+        status=S.RECEIVED,
+        channel=channel,
+        receiving_desk=desk,
+        receiving_agency=desk.agency,
+        competent_agency=competent,
+        applicant_user_id=applicant_user_id,
+        **_applicant_fields(applicant),
+        fees_amount=fees_amount,
+        fees_note=fees_note,
+    )
+    steps = _start_processing(dossier, at=at)
+    payload = {
+        "channel": channel,
+        "desk": desk.pk,
+        "procedure": procedure_version.procedure.code,
+        "procedure_version": procedure_version.number,
+        "received_at": at,
+        "due_at": dossier.due_at,
+        "fees_amount": fees_amount,
+        "sets": sets,
+    }
+    if documents_received is not None:
+        payload["documents_received"] = documents_received
+    return _create(
+        actor=actor, key=idempotency_key, dossier=dossier, steps=steps, action=A.RECEIVE, payload=payload
+    )
 
 
 def dossier_submit(
@@ -405,29 +413,25 @@ def dossier_submit(
     if on_own_behalf:
         roles = {Role.CITIZEN}
     guard(NEW, A.SUBMIT, roles)
-    applicant_user = actor if on_own_behalf else _applicant_user(applicant)  # before the code's lock
-
-    def build():
-        at = timezone.now()
-        dossier = Dossier(
-            code=allocate_code(agency=receiving, moment=at),
-            procedure_version=procedure_version,
-            status=S.SUBMITTED,
-            channel=channel,
-            receiving_agency=receiving,
-            competent_agency=competent,
-            applicant_user=applicant_user,
-            submitted_at=at,
-            **_applicant_fields(applicant),
-        )
-        payload = {
-            "channel": channel,
-            "procedure": procedure_version.procedure.code,
-            "procedure_version": procedure_version.number,
-        }
-        return dossier, [], A.SUBMIT, payload
-
-    return _create(actor=actor, key=idempotency_key, build=build)
+    applicant_user_id = actor.pk if on_own_behalf else _applicant_user_id(applicant)
+    dossier = Dossier(
+        procedure_version=procedure_version,
+        status=S.SUBMITTED,
+        channel=channel,
+        receiving_agency=receiving,
+        competent_agency=competent,
+        applicant_user_id=applicant_user_id,
+        submitted_at=timezone.now(),
+        **_applicant_fields(applicant),
+    )
+    payload = {
+        "channel": channel,
+        "procedure": procedure_version.procedure.code,
+        "procedure_version": procedure_version.number,
+    }
+    return _create(
+        actor=actor, key=idempotency_key, dossier=dossier, steps=[], action=A.SUBMIT, payload=payload
+    )
 
 
 def _applicant_fields(applicant: ApplicantData) -> dict:
@@ -470,10 +474,18 @@ class _Context:
         return self.step_at(self.dossier.current_step_position)
 
 
-def dossier_facts(dossier: Dossier, steps: list[DossierStep]) -> Facts:
-    """What `workflow.guard` needs to know beyond the status."""
+def dossier_facts(dossier: Dossier, steps: list[DossierStep], now: dt.datetime | None = None) -> Facts:
+    """What `workflow.guard` needs to know beyond the status, at `now` (default: the present)."""
     positions = sorted(s.position for s in steps if s.kind == StepKind.PROCESS)
     current = dossier.current_step_position
+    apology_deadline_passed = None
+    if (
+        dossier.status in UNDECIDED
+        and not dossier.apology_issued
+        and deadlines.late_apology_policy() == LateApologyPolicy.REFUSE
+        and deadlines.apology_is_late(dossier, now or timezone.now())
+    ):
+        apology_deadline_passed = deadlines.apology_deadline(dossier)
     return Facts(
         has_next_step=current is not None and any(p > current for p in positions),
         # Never back to the reception step: asking the applicant for more is request_supplement.
@@ -483,6 +495,8 @@ def dossier_facts(dossier: Dossier, steps: list[DossierStep]) -> Facts:
         decision_issued=dossier.decision_issued_at is not None,
         extended=dossier.apology_issued,
         status_before_pause=dossier.status_before_pause or S.IN_PROGRESS,
+        apology_deadline_passed=apology_deadline_passed,
+        apology_notice_days=deadlines.apology_notice_days(),
     )
 
 
@@ -540,11 +554,12 @@ def dossier_act(*, dossier_code: str, action: str, actor: User, version: int, **
             raise _stale()
 
         roles = acting_roles(dossier, actor, TRANSITIONS[action].side, steps, memberships)
-        to_status = guard(dossier.status, action, roles, dossier_facts(dossier, steps))
+        now = timezone.now()
+        to_status = guard(dossier.status, action, roles, dossier_facts(dossier, steps, now))
 
         known_agencies = participating_agency_ids(dossier, steps)
         due_before = dossier.due_at
-        ctx = _Context(dossier, steps, actor, memberships, dossier.status, timezone.now(), payload)
+        ctx = _Context(dossier, steps, actor, memberships, dossier.status, now, payload)
         _acknowledge_hand_overs(ctx)
         event_payload = _HANDLERS[action](ctx) or {}
         if payload.get("note"):
@@ -640,7 +655,9 @@ def _transfer_clock_start(moment: dt.datetime) -> dt.datetime:
     hours, minutes = (int(part) for part in settings.MOTCUA_TRANSFER_CUTOFF.split(":"))
     if local.time() < dt.time(hours, minutes):
         return moment
-    return next_working_moment(local.replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=1))
+    return next_working_moment(
+        local.replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
+    )
 
 
 def _start_step(ctx: _Context, step: DossierStep, *, from_agency_id: int | None = None) -> None:
@@ -857,11 +874,57 @@ def _on_approve(ctx: _Context) -> dict:
     return {}
 
 
+@dataclass(frozen=True)
+class ResultFileIn:
+    """An electronic result for `mark_result_ready` or `attach_result` (payload key `result_file`),
+    already checked (`results.result_attach` does it: PDF by content, size, name)."""
+
+    upload: CheckedUpload
+    sha256: str
+    stored: list[str] = field(default_factory=list)  # storage names written, deleted by the caller on failure
+
+
+def _attach_result_file(ctx: _Context, *, required: bool) -> dict:
+    """Store the electronic result in the payload, if any, as a row of the event being appended; the
+    event payload records its name, size and SHA-256."""
+    result = ctx.payload.get("result_file")
+    if result is None and not required:
+        return {}
+    if not isinstance(result, ResultFileIn):
+        raise InvalidInput(
+            _("Choose the electronic result to attach (a PDF file)."), code="result_file_required"
+        )
+    checked = result.upload
+    row = ResultFile(
+        dossier=ctx.dossier,
+        event_seq=ctx.dossier.version + 1,
+        name=checked.name,
+        size=checked.size,
+        content_type=checked.content_type,
+        sha256=result.sha256,
+        uploaded_by=ctx.actor,
+        uploaded_by_name=actor_name(ctx.actor),
+        uploaded_at=ctx.now,
+    )
+    row.file.save(checked.storage_name, checked.file, save=False)
+    result.stored.append(row.file.name)
+    row.save()
+    return {"result_file": _result_file_record(row)}
+
+
+def _result_file_record(row: ResultFile) -> dict:
+    return {"name": row.name, "size": row.size, "sha256": row.sha256}
+
+
 def _on_mark_result_ready(ctx: _Context) -> dict:
     _finish_open_steps(ctx)
     ctx.dossier.result_ready_at = ctx.now
     ctx.dossier.current_step_due_at = None
-    return {}
+    return _attach_result_file(ctx, required=False)
+
+
+def _on_attach_result(ctx: _Context) -> dict:
+    return _attach_result_file(ctx, required=True)
 
 
 def _on_return_result(ctx: _Context) -> dict:
@@ -871,8 +934,11 @@ def _on_return_result(ctx: _Context) -> dict:
     d = ctx.dossier
     d.return_method = method
     d.returned_at = d.closed_at = ctx.now
+    result_file = None
     if method == ReturnMethod.ONLINE:
         d.result_code = f"{d.code}-KQ1"
+        # The file the applicant will download, named in the event so the chain ties the two together.
+        result_file = ResultFile.objects.filter(dossier=d).order_by("-event_seq").first()
     fees = ctx.payload.get("fees_amount")
     if fees is not None:
         try:
@@ -882,12 +948,15 @@ def _on_return_result(ctx: _Context) -> dict:
         if amount < 0 or amount != amount.to_integral_value():
             raise InvalidInput(_("Fees are a whole, non-negative amount in VND."), code="invalid_fees")
         d.fees_amount = amount
-    return {
+    payload = {
         "method": method,
         "result_code": d.result_code,
         "fees_amount": d.fees_amount,
         "on_time": d.due_at is None or ctx.now <= d.due_at,
     }
+    if result_file is not None:
+        payload["result_file"] = _result_file_record(result_file)
+    return payload
 
 
 def _close(ctx: _Context, *, reason_required: bool) -> dict:
@@ -912,8 +981,13 @@ def _on_withdraw(ctx: _Context) -> dict:
 
 
 def _on_apologise_extend(ctx: _Context) -> dict:
-    """Form 04: a new appointment, given once; `days` working days after the legal due moment."""
+    """Form 04: a new appointment, given once; `days` working days after the legal due moment.
+
+    The guard refuses it after its deadline (`deadlines.apology_deadline`) unless the late-apology policy
+    accepts late letters; the event records the deadline and whether the letter came after it."""
     d = ctx.dossier
+    notice_deadline = deadlines.apology_deadline(d)
+    late_notice = deadlines.apology_is_late(d, ctx.now)
     if ctx.payload.get("new_appointment_at"):
         moment = ctx.payload["new_appointment_at"]
         moment = parse_datetime(moment) if isinstance(moment, str) else moment
@@ -935,7 +1009,8 @@ def _on_apologise_extend(ctx: _Context) -> dict:
     return {
         "reason": _text(ctx, "reason"),
         "extended_due_at": d.extended_due_at,
-        "late_notice": ctx.now > d.due_at,
+        "notice_deadline": notice_deadline,
+        "late_notice": late_notice,
     }
 
 
@@ -956,6 +1031,7 @@ _HANDLERS: dict[str, Callable[[_Context], dict]] = {
     A.PROPOSE: _on_propose,
     A.APPROVE: _on_approve,
     A.MARK_RESULT_READY: _on_mark_result_ready,
+    A.ATTACH_RESULT: _on_attach_result,
     A.RETURN_RESULT: _on_return_result,
     A.STOP: _on_stop,
     A.WITHDRAW: _on_withdraw,

@@ -12,4 +12,5 @@ urlpatterns = [
     path("qua-han/", views.overdue_board, name="overdue_board"),
     path("<str:code>/", views.dossier_detail, name="detail"),
     path("<str:code>/hanh-dong/<str:action>/", views.dossier_action, name="action"),
+    path("<str:code>/ket-qua/", views.result_file_download, name="result_file"),
 ]

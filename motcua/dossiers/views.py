@@ -14,19 +14,21 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_POST
 
 from motcua.catalog.selectors import procedure_detail, procedures_current
 from motcua.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
-from motcua.dossiers import selectors, services, sweep
-from motcua.dossiers.choices import RUNNING_STATUSES, DossierStatus
+from motcua.core.uploads import record_sent_file_names
+from motcua.dossiers import deadlines, selectors, sweep
+from motcua.dossiers.choices import RUNNING_STATUSES, DossierStatus, LateApologyPolicy
 from motcua.dossiers.forms import DeskForm, TaskFilterForm, action_form, available_actions, receiving_desks
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, ResultFile
 from motcua.dossiers.workflow import TRANSITIONS
 from motcua.org.decorators import staff_required
 from motcua.org.models import User
@@ -157,6 +159,10 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, *, bound=None, statu
     ]
     now = timezone.now()
     _flag_overdue([dossier], now)
+    # While the clock runs, the last moment for Form 04 (a pause moves it with the due moment).
+    apology_deadline = None
+    if dossier.status in RUNNING_STATUSES and not dossier.apology_issued:
+        apology_deadline = deadlines.apology_deadline(dossier)
     context = {
         "dossier": dossier,
         "steps": list(dossier.steps.all()),
@@ -164,6 +170,10 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, *, bound=None, statu
         "slip": control_slip(dossier),
         "action_forms": forms,
         "now": now,
+        "apology_deadline": apology_deadline,
+        "apology_notice_days": deadlines.apology_notice_days(),
+        "late_apology_accepted": deadlines.late_apology_policy() == LateApologyPolicy.ACCEPT,
+        "result_file": selectors.result_file_shown(user, dossier),
     }
     if _is_htmx(request):
         # htmx swaps only 2xx answers by default: the message inside the body tells what happened.
@@ -176,14 +186,21 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     return _render_dossier(request, _dossier_or_404(request.user, code))
 
 
+@csrf_exempt  # checked below, once the body is parsed with the sent file names recorded
 @require_POST
 @staff_required
 def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    sent_names = record_sent_file_names(request)
+    return _dossier_action(request, code, action, sent_names)
+
+
+@csrf_protect
+def _dossier_action(request: HttpRequest, code: str, action: str, sent_names: list[str]) -> HttpResponse:
     user = request.user
     dossier = _dossier_or_404(user, code)
     if action not in TRANSITIONS:
         raise Http404(_("Unknown action."))
-    form = action_form(action, dossier=dossier, user=user, data=request.POST)
+    form = action_form(action, dossier=dossier, user=user, data=request.POST, files=request.FILES)
     if not form.is_valid():
         if "version" in form.errors:
             messages.error(request, _("The form was incomplete. Reload the page and try again."))
@@ -191,17 +208,13 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
             messages.error(request, _("Check the form of the action “%(action)s”.") % {"action": form.label})
         return _render_dossier(request, dossier, bound=form, status=400)
     try:
-        services.dossier_act(
-            dossier_code=code,
-            action=action,
-            actor=user,
-            version=form.cleaned_data["version"],
-            **form.payload(),
-        )
+        form.save(sent_names=sent_names)
     except NotFound as error:
         raise Http404(error.message) from error
     except InvalidInput as error:
-        form.add_error(None, error.message)
+        # A refused file (empty, too large, not a PDF by its content) is said next to the file field.
+        on_file = error.code.startswith("upload_") and "result_file" in form.fields
+        form.add_error("result_file" if on_file else None, error.message)
         messages.error(request, _("Check the form of the action “%(action)s”.") % {"action": form.label})
         return _render_dossier(request, dossier, bound=form, status=400)
     except (Conflict, PermissionDenied) as error:
@@ -211,6 +224,33 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
     if _is_htmx(request):
         return _render_dossier(request, _dossier_or_404(user, code))
     return redirect(reverse("dossiers:detail", kwargs={"code": code}))
+
+
+# --- the electronic result ------------------------------------------------------------------------------
+
+
+def result_file_response(row: ResultFile) -> FileResponse:
+    """The electronic result as a download under its safe name, never cached by shared caches."""
+    try:
+        handle = row.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("File not found.")) from exc
+    response = FileResponse(handle, as_attachment=True, filename=row.name, content_type=row.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@staff_required
+def result_file_download(request: HttpRequest, code: str) -> FileResponse:
+    """The dossier's electronic result, for staff who may see the dossier; 404 as for a missing dossier
+    for anyone else."""
+    try:
+        row = selectors.result_file_for(request.user, code)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    return result_file_response(row)
 
 
 # --- the overdue board ---------------------------------------------------------------------------------

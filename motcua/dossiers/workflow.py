@@ -7,10 +7,13 @@ service against this table (a hypothesis state machine) to prove the two never d
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from motcua.core.errors import Conflict, PermissionDenied
 from motcua.dossiers.choices import DossierAction as A
@@ -50,6 +53,10 @@ class Facts:
     decision_issued: bool = False
     extended: bool = False
     status_before_pause: str = S.IN_PROGRESS
+    # Form 04's deadline (DESIGN §4: at least `apology_notice_days` working days before the legal due
+    # moment), set only once it has passed and the late-apology policy refuses late letters.
+    apology_deadline_passed: dt.datetime | None = None
+    apology_notice_days: int = 1
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,8 @@ TRANSITIONS: dict[str, Transition] = {
     A.MARK_RESULT_READY: _t(
         {S.IN_PROGRESS}, S.RESULT_READY, {R.RECEIVING_OFFICER, R.SPECIALIST, R.LEADER}, Side.PROCESS
     ),
+    # The agency holding the dossier attaches (or replaces) the electronic result before it goes back.
+    A.ATTACH_RESULT: _t({S.RESULT_READY}, SAME, {R.RECEIVING_OFFICER, R.SPECIALIST, R.LEADER}, Side.PROCESS),
     A.RETURN_RESULT: _t({S.RESULT_READY}, S.RETURNED, {R.RECEIVING_OFFICER}, Side.DESK),
     # Decree 118 Art. 21: stop and withdraw only while no decision or result has been issued.
     A.STOP: _t(UNDECIDED, S.STOPPED, {R.LEADER}, Side.PROCESS),
@@ -132,6 +141,21 @@ def _check_facts(action: str, facts: Facts) -> None:
         raise _not_now(_("The result has not been approved yet."), "not_approved")
     if action == A.APOLOGISE_EXTEND and facts.extended:
         raise _not_now(_("The apology and extension can be given only once."), "already_extended")
+    if action == A.APOLOGISE_EXTEND and facts.apology_deadline_passed is not None:
+        raise _not_now(
+            ngettext(
+                "It is too late for the apology and new appointment (Form 04): it had to be issued by "
+                "%(deadline)s, %(days)d working day before the legal due moment.",
+                "It is too late for the apology and new appointment (Form 04): it had to be issued by "
+                "%(deadline)s, %(days)d working days before the legal due moment.",
+                facts.apology_notice_days,
+            )
+            % {
+                "deadline": timezone.localtime(facts.apology_deadline_passed).strftime("%H:%M %d/%m/%Y"),
+                "days": facts.apology_notice_days,
+            },
+            "apology_too_late",
+        )
 
 
 def guard(status: str, action: str, roles: set[str] | frozenset[str], facts: Facts | None = None) -> str:

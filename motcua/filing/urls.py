@@ -14,6 +14,7 @@ urlpatterns = [
     path("ho-so/<str:code>/", views.dossier_page, name="dossier"),
     path("ho-so/<str:code>/bo-sung/", views.supplement, name="supplement"),
     path("ho-so/<str:code>/danh-gia/", views.rate, name="rate"),
+    path("ho-so/<str:code>/ket-qua/", views.result_file, name="result_file"),
     path("tep/<int:pk>/", views.attachment_download, name="attachment"),
     path("<str:code>/", views.start, name="start"),
 ]

@@ -24,6 +24,8 @@ from motcua.catalog.selectors import procedure_detail
 from motcua.core.errors import Conflict, DomainError, NotFound
 from motcua.dossiers.choices import DossierStatus
 from motcua.dossiers.documents import available_forms
+from motcua.dossiers.selectors import result_file_for, result_file_shown, results_for_applicant
+from motcua.dossiers.views import result_file_response
 from motcua.filing import selectors, services
 from motcua.filing.choices import DraftStatus
 from motcua.filing.forms import ApplicantForm, RatingForm, SubmitForm, SupplementForm
@@ -281,8 +283,10 @@ def submitted(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
     dossiers = list(selectors.my_dossiers(request.user)[:200])
+    downloadable = results_for_applicant(request.user)
     for dossier in dossiers:
         dossier.status_label = selectors.STATUS_LABELS.get(dossier.status, dossier.status)
+        dossier.result_downloadable = dossier.code in downloadable
     return render(
         request, "filing/mine.html", {"drafts": selectors.drafts_of(request.user), "dossiers": dossiers}
     )
@@ -314,6 +318,7 @@ def _dossier_context(request: HttpRequest, dossier, *, supplement_form=None, rat
         "issued_forms": forms,
         "rating": rating,
         "rating_form": (rating_form or RatingForm()) if can_rate else None,
+        "result_file": result_file_shown(request.user, dossier),
     }
 
 
@@ -396,6 +401,18 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request, "filing/dossier.html", _dossier_context(request, dossier, rating_form=form), status=400
     )
+
+
+@login_required
+@require_GET
+def result_file(request: HttpRequest, code: str) -> FileResponse:
+    """The electronic result of one of the user's dossiers, once it was returned online; 404 otherwise."""
+    dossier = _my_dossier(request, code)
+    try:
+        row = result_file_for(request.user, dossier.code)
+    except NotFound as exc:
+        raise _404(exc) from exc
+    return result_file_response(row)
 
 
 @login_required

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from motcua.core.localcache import LocalCache
 from motcua.org.choices import STAFF_ROLES
-from motcua.org.models import AdministrativeUnit, Agency, Membership, User
+from motcua.org.models import AdministrativeUnit, Agency, Desk, Membership, User
 from motcua.org.phones import looks_like_phone, normalize_phone
 
 
@@ -29,10 +30,25 @@ def agencies_list(*, unit: str | None = None, kind: str | None = None) -> QueryS
     return qs.order_by("name")
 
 
+# Desks and their agencies change rarely and every reception reads one: kept in the process,
+# invalidated by their saves and deletes (apps.py), expiring after a minute anyway.
+desk_cache = LocalCache("org:desks", ttl=60)
+
+
+def active_desk(pk: int) -> Desk | None:
+    """The active desk `pk` with its agency, or None."""
+    found = desk_cache.get(
+        pk, lambda: [Desk.objects.select_related("agency").filter(pk=pk, is_active=True).first()]
+    )
+    return found[0]
+
+
 def staff_agency_ids(user: User, *, roles: frozenset[str] = STAFF_ROLES) -> set[int]:
     """Ids of the agencies in which `user` holds any of `roles`: the scope of their staff work."""
     if not user.is_authenticated:
         return set()
+    if (cached := getattr(user, "cached_roles", None)) is not None:  # read by the API's token check
+        return {agency_id for role, agency_id in cached if role in roles and agency_id is not None}
     return set(
         Membership.objects.filter(user=user, role__in=roles, agency__isnull=False).values_list(
             "agency_id", flat=True
@@ -41,9 +57,11 @@ def staff_agency_ids(user: User, *, roles: frozenset[str] = STAFF_ROLES) -> set[
 
 
 def user_roles(user: User) -> set[tuple[str, int | None]]:
-    """(role, agency id) pairs held by `user`."""
+    """(role, agency id) pairs held by `user` (as of authentication when the API's token check gave them)."""
     if not user.is_authenticated:
         return set()
+    if (cached := getattr(user, "cached_roles", None)) is not None:
+        return set(cached)
     return set(Membership.objects.filter(user=user).values_list("role", "agency_id"))
 
 

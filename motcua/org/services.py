@@ -3,11 +3,14 @@ reset by phone, the applicant profile."""
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import hashlib
 import hmac
 import logging
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
@@ -23,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core import ratelimit
 from motcua.core.errors import Conflict, InvalidInput, NotAuthenticated
+from motcua.core.localcache import LocalCache
 from motcua.core.sms import send_sms
 from motcua.org import selectors
 from motcua.org.choices import Role
@@ -58,20 +62,50 @@ def api_token_issue(*, username: str, password: str) -> str:
     return raw
 
 
+@dataclass
+class _TokenEntry:
+    token_id: int
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
+    user: User
+    roles: tuple[tuple[str, int | None], ...]
+
+
+# Every API request presents its token. The token's user and roles are kept in the process
+# (motcua.core.localcache) and dropped in every process as soon as a token, a user or a membership is saved
+# or deleted (apps.py); the short expiry bounds how long a change can go unseen where the cache is per
+# process (no REDIS_URL).
+token_cache = LocalCache("org:tokens", ttl=10)
+
+
 def api_token_user(raw: str) -> User | None:
-    """The active user a bearer token belongs to, or None when unknown or expired."""
+    """The active user a bearer token belongs to, or None when unknown or expired. The user carries
+    `cached_roles`, their (role, agency id) pairs as of authentication, so the request needs no query for them."""
     now = timezone.now()
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=token_digest(raw), expires_at__gt=now, user__is_active=True)
-        .first()
-    )
-    if token is None:
+    entry = token_cache.get(token_digest(raw), partial(_load_token, token_digest(raw)))
+    if entry is None or entry.expires_at <= now:
         return None
     # Record use at most once a minute: a write per request would cost more than it tells.
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    if entry.last_used_at is None or now - entry.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=entry.token_id).update(last_used_at=now)
+        entry.last_used_at = now
+    user = copy.copy(entry.user)  # each request its own instance: nothing a request sets leaks into another
+    user.cached_roles = entry.roles
+    return user
+
+
+def _load_token(digest: str) -> _TokenEntry | None:
+    token = ApiToken.objects.select_related("user").filter(digest=digest, user__is_active=True).first()
+    if token is None:
+        return None
+    roles = tuple(Membership.objects.filter(user_id=token.user_id).values_list("role", "agency_id"))
+    return _TokenEntry(
+        token_id=token.pk,
+        expires_at=token.expires_at,
+        last_used_at=token.last_used_at,
+        user=token.user,
+        roles=roles,
+    )
 
 
 # --- citizen accounts: registration, verification codes, password reset, profile ----------------------

@@ -23,6 +23,8 @@ Conventions (each one is tested):
 * `working_minutes_between(a, b)` is signed: it is negative when `b` is before `a`, zero when they are
   equal or no working time lies between them. It is an `int` when the amount is a whole number of
   minutes, a `float` otherwise (amounts are exact to the microsecond internally).
+* `subtract_working_time(end, minutes)` counts backwards: the latest moment that still leaves `minutes`
+  working minutes before `end` (a session start rather than the end of the gap before it).
 * `due_after(start, days=…)` counts a day as `workday_hours` working hours ("30 ngày | 240 giờ"), so
   fractions work: ¼ day = 2 hours. Amounts must be finite and not negative.
 
@@ -301,6 +303,36 @@ class WorkCalendar:
         and must not be negative; 0 gives `next_working_moment(start)`.
         """
         return self._add(start, _to_us(minutes, US_PER_MINUTE, "minutes"))
+
+    def subtract_working_time(self, end: datetime, minutes: Number) -> datetime:
+        """The latest moment from which at least `minutes` working minutes remain until `end`.
+
+        The backward counterpart of `add_working_time`, for limits that run *before* a due moment ("at
+        least one working day before the deadline"): `working_minutes_between(result, end) == minutes`,
+        and any later moment leaves less. A result landing on a gap (lunch, a night, a weekend or holiday)
+        is the start of the session after it, e.g. one working day before Monday 10:00 is the Friday
+        10:00 before it, and four working hours before 17:30 is 13:30. `minutes` must not be negative;
+        0 gives `end` itself (in local time).
+        """
+        amount = _to_us(minutes, US_PER_MINUTE, "minutes")
+        local = self._to_local(end)
+        if amount == 0:
+            return local if local.tzinfo is not None else local.replace(tzinfo=self.tz)
+        offset = _time_of_day_us(local)
+        table = self._covering(local.year, local.year)
+        while True:
+            target = self._worked(table, local.toordinal() - table.base, offset) - amount
+            if target >= 0:
+                break
+            if table.first_year <= MIN_YEAR:
+                raise ValueError(f"The result falls before {MIN_YEAR}, beyond the known public holidays.")
+            table = self._covering(table.first_year - 1, table.last_year)
+        # The day whose working time goes past the target: cumulative[day] <= target < cumulative[day + 1].
+        day = bisect_right(table.cumulative, target) - 1
+        plan = table.plan_of_day[day]
+        within = target - table.cumulative[day]  # 0 <= within < plan.total
+        session = bisect_right(plan.reach, within)
+        return table.midnights[day] + timedelta(0, 0, plan.starts[session] + within - plan.before[session])
 
     def due_after(
         self, start: datetime, *, days: Number | None = None, hours: Number | None = None

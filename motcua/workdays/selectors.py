@@ -127,6 +127,12 @@ def add_working_time(start: datetime, minutes: Number) -> datetime:
     return get_calendar().add_working_time(start, minutes)
 
 
+def subtract_working_time(end: datetime, minutes: Number) -> datetime:
+    """The latest moment that still leaves `minutes` working minutes before `end` (e.g. the last moment
+    to act "at least one working day before the deadline")."""
+    return get_calendar().subtract_working_time(end, minutes)
+
+
 def working_minutes_between(start: datetime, end: datetime) -> int | float:
     """Working minutes from `start` to `end` (negative when `end` is earlier)."""
     return get_calendar().working_minutes_between(start, end)

@@ -39,20 +39,20 @@ def act(clock, dossier, moment, action, actor, **payload):
 @pytest.fixture
 def story(world, clock):
     """Received at the commune desk → the Department of Justice → two agencies consulted in
-    parallel (one answers early, one late) → supplement (clock paused) → apology with a new
-    appointment → result → returned at the desk, late."""
+    parallel (one answers early, one late), with an apology and a new appointment a working day before
+    the deadline → supplement (clock paused) → result → returned at the desk, late."""
     clock.set(MONDAY)
     d = world.receive(at=MONDAY, applicant=world.applicant(authorised_person="Lò Văn Bình"))
     d = act(clock, d, at(2, 9), "forward", world.officer)
     d = act(clock, d, at(2, 10), "assign", world.leader, assignee="sam")
     d = act(clock, d, at(2, 10, 30), "consult", world.specialist, agencies=["000.00.21.H48", "000.00.22.H48"])
     d = act(clock, d, at(2, 14), "join", world.health_specialist, opinion="Đồng ý")
+    d = act(clock, d, at(3, 16), "apologise_extend", world.leader, days="2", reason="Cần xác minh thêm")
     d = act(clock, d, at(4, 9), "join", world.finance_specialist, opinion="Đồng ý")
     d = act(
         clock, d, at(4, 10), "request_supplement", world.specialist, reason="Bổ sung bản sao Giấy khai sinh"
     )
     d = act(clock, d, at(4, 15), "supplement", world.citizen)
-    d = act(clock, d, at(4, 16), "apologise_extend", world.leader, days="2", reason="Cần xác minh thêm")
     d = act(clock, d, at(9, 8), "forward", world.specialist)
     d = act(clock, d, at(9, 8, 30), "propose", world.specialist)
     d = act(clock, d, at(9, 8, 45), "approve", world.leader)
@@ -115,15 +115,17 @@ def test_form_02_supplement_request(world, story, client):
 
 def test_form_04_apology_and_new_appointment(world, story, client):
     context = form_context(dossier_for(world.leader, story.code), "04")
-    # The appointment before the apology had moved by the 3 working hours spent waiting.
-    assert context["appointment_at"] == "11:00 05/03/2026"
-    assert context["new_appointment_at"] == "11:00 09/03/2026"
+    # The letter as issued on Tuesday, a working day before the deadline: the receipt's appointment, and
+    # two working days after it (the supplement's pause moved both later, after the letter).
+    assert context["appointment_at"] == "08:00 05/03/2026"
+    assert context["new_appointment_at"] == "08:00 09/03/2026"
+    assert story.extended_due_at == at(9, 11)
     page = _text(_get(client, world.leader, "form", story.code, "04"))
     for expected in (
         "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
         "Cần xác minh thêm",
-        "11:00 05/03/2026",
-        "11:00 09/03/2026",
+        "08:00 05/03/2026",
+        "08:00 09/03/2026",
         "Quàng Thị Linh",
         "ngày 02 tháng 03 năm 2026",
     ):
@@ -139,7 +141,8 @@ def test_form_06_control_slip_rows(world, story, client):
         (desk, "Sở Tư pháp", "09:00 02/03/2026", "Lò Thị Olga", "Quàng Thị Linh", Timeliness.ON_TIME),
         ("Sở Tư pháp", "Sở Y tế", "10:30 02/03/2026", "Cầm Văn Sam", hoa, None),
         ("Sở Tư pháp", "Sở Tài chính", "10:30 02/03/2026", "Cầm Văn Sam", phuc, None),
-        ("Sở Y tế", "Sở Tư pháp", "14:00 02/03/2026", hoa, "Cầm Văn Sam", Timeliness.EARLY),
+        # Acknowledged by the leader's apology, the department's next action.
+        ("Sở Y tế", "Sở Tư pháp", "14:00 02/03/2026", hoa, "Quàng Thị Linh", Timeliness.EARLY),
         ("Sở Tài chính", "Sở Tư pháp", "09:00 04/03/2026", phuc, "Cầm Văn Sam", Timeliness.LATE),
         ("Sở Tư pháp", "Sở Tư pháp", "08:00 09/03/2026", "Cầm Văn Sam", "Cầm Văn Sam", Timeliness.LATE),
         ("Sở Tư pháp", desk, "09:00 09/03/2026", "Quàng Thị Linh", "Lò Thị Olga", Timeliness.ON_TIME),

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.results import result_attach
 from motcua.dossiers.services import dossier_act
 from motcua.org.choices import Role
 from motcua.org.models import Membership
@@ -88,8 +90,21 @@ TABLE: dict[str, dict] = {
     ),
     # not possible in this status, whoever asks (the status is checked before the role)
     "act_return_result": dict(anon=401, outside=404, stranger=404, applicant=409, staff=409),
+    # the electronic result, attached by the agency holding the dossier: not before it is approved
+    "act_result_file": dict(
+        anon=401,
+        outside=404,
+        stranger=404,
+        applicant=403,
+        staff=403,
+        only={("decider", role): 409 for role in PROCESS},
+    ),
     # --- back office and printable forms (session sign-in) -------------------------------------------------
     "office_page": dict(anon=302, outside=404, stranger=403, applicant=403, staff=200),
+    # the electronic result of a dossier returned online: every agency that sees the dossier, and its
+    # applicant from "my dossiers" (staff have no "my dossiers" copy of someone else's dossier)
+    "office_result_file": dict(anon=302, outside=404, stranger=403, applicant=403, staff=200),
+    "my_result_file": dict(anon=302, outside=404, stranger=404, applicant=200, staff=404),
     "office_forward": dict(
         anon=302,
         outside=404,
@@ -113,7 +128,10 @@ TABLE: dict[str, dict] = {
 
 # Endpoints that change the dossier when allowed: an allowed one gets a dossier of its own.
 MUTATING = {"act_withdraw", "act_request_supplement", "act_stop", "act_join", "rating_returned"}
-API = {name for name in TABLE if not name.startswith(("office_", "form"))}
+# Endpoints about the electronic result of a dossier returned online.
+RESULT = {"office_result_file", "my_result_file"}
+API = {name for name in TABLE if not name.startswith(("office_", "form", "my_"))}
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def expected(endpoint: str, scope: str, role: str | None) -> int:
@@ -175,6 +193,28 @@ def returned_dossier(world):
     return d
 
 
+def returned_online_with_result(world):
+    """Returned online with its electronic result, the Department of Health consulted on the way."""
+    d = world.receive()
+    d = _act(d, "forward", world.officer)
+    d = _act(d, "consult", world.specialist, agencies=[world.health.identifier])
+    d = _act(d, "join", world.health_specialist, opinion="Đồng ý")
+    for action, actor in [
+        ("forward", world.specialist),
+        ("propose", world.specialist),
+        ("approve", world.leader),
+    ]:
+        d = _act(d, action, actor)
+    d = result_attach(
+        actor=world.leader,
+        dossier_code=d.code,
+        version=d.version,
+        upload=SimpleUploadedFile("ket-qua.pdf", PDF),
+        mark_ready=True,
+    )
+    return _act(d, "return_result", world.officer, method="online")
+
+
 # --- the requests -------------------------------------------------------------------------------------------
 
 
@@ -213,6 +253,16 @@ def _request(client, endpoint: str, code: str, version: int, token: str | None):
             return post(action + "join", {"version": version, "opinion": "Đồng ý"})
         case "act_return_result":
             return post(action + "return_result", {"version": version, "method": "desk"})
+        case "act_result_file":
+            return client.post(
+                f"/api/v1/dossiers/{code}/result-file",
+                {"version": version, "mark_ready": "true", "file": SimpleUploadedFile("ket-qua.pdf", PDF)},
+                **auth,
+            )
+        case "office_result_file":
+            return client.get(f"/ho-so/{code}/ket-qua/")
+        case "my_result_file":
+            return client.get(f"/nop-ho-so/ho-so/{code}/ket-qua/")
         case "office_page":
             return client.get(f"/ho-so/{code}/")
         case "office_forward":
@@ -257,11 +307,14 @@ def test_no_leak(world, client, settings, scope, role):
         client.force_login(user)
 
     shared = open_dossier(world)
+    with_result = None
     problems: list[str] = []
     for endpoint in TABLE:
         want = expected(endpoint, scope, role)
         if endpoint == "rating_returned":
             dossier = returned_dossier(world)
+        elif endpoint in RESULT:
+            dossier = with_result = with_result or returned_online_with_result(world)
         elif endpoint in MUTATING and want == 200:
             dossier = open_dossier(world)  # it will change: the others keep theirs
         else:

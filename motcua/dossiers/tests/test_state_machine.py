@@ -8,17 +8,21 @@ no forbidden transition accepted, no allowed one refused, one event per accepted
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 from motcua.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from motcua.core.uploads import check_upload
 from motcua.dossiers.choices import DossierAction, DossierStatus
 from motcua.dossiers.management.commands.verify_audit import chain_problem
 from motcua.dossiers.models import Dossier, DossierAgency, DossierEvent, DossierStep
 from motcua.dossiers.participants import participating_agency_ids
-from motcua.dossiers.services import dossier_act, dossier_submit
+from motcua.dossiers.services import ResultFileIn, dossier_act, dossier_submit
 from motcua.dossiers.workflow import TRANSITIONS, Facts, Side, guard
 from motcua.org.choices import Role
 
@@ -46,6 +50,13 @@ PAYLOADS = {
     A.APOLOGISE_EXTEND: {"days": "1"},
     A.RETURN_RESULT: {"method": "online"},
 }
+
+
+def result_payload() -> dict:
+    """A real, checked PDF for `attach_result` (and `mark_result_ready`, where it is optional)."""
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    upload = check_upload(SimpleUploadedFile("ket-qua.pdf", pdf), kinds={"pdf"})
+    return {"result_file": ResultFileIn(upload=upload, sha256=hashlib.sha256(pdf).hexdigest())}
 
 
 class DossierMachine(RuleBasedStateMachine):
@@ -118,7 +129,7 @@ class DossierMachine(RuleBasedStateMachine):
                 action=action,
                 actor=self.users[actor],
                 version=self.version,
-                **PAYLOADS.get(action, {}),
+                **(result_payload() if action == A.ATTACH_RESULT else PAYLOADS.get(action, {})),
             )
         except DomainError as error:
             assert expected_error == (type(error), error.code), (

@@ -1,5 +1,7 @@
 """The pure transition table and its guard."""
 
+import datetime as dt
+
 import pytest
 
 from motcua.core.errors import Conflict, PermissionDenied
@@ -8,6 +10,7 @@ from motcua.dossiers.workflow import NEW, TRANSITIONS, Facts, allowed_actions, g
 from motcua.org.choices import Role
 
 A, S, R = DossierAction, DossierStatus, Role
+DEADLINE = dt.datetime(2026, 3, 4, 8, 0, tzinfo=dt.UTC)
 EVERY_ROLE = frozenset(Role)
 
 
@@ -35,6 +38,7 @@ def test_no_action_leaves_a_terminal_state():
         (S.RECEIVED, A.FORWARD, {R.RECEIVING_OFFICER}, S.IN_PROGRESS),
         (S.IN_PROGRESS, A.REQUEST_SUPPLEMENT, {R.SPECIALIST}, S.AWAITING_SUPPLEMENT),
         (S.IN_PROGRESS, A.MARK_RESULT_READY, {R.LEADER}, S.RESULT_READY),
+        (S.RESULT_READY, A.ATTACH_RESULT, {R.SPECIALIST}, S.RESULT_READY),
         (S.RESULT_READY, A.RETURN_RESULT, {R.RECEIVING_OFFICER}, S.RETURNED),
         (S.SUSPENDED, A.STOP, {R.LEADER}, S.STOPPED),
         (S.AWAITING_SUPPLEMENT, A.WITHDRAW, {R.CITIZEN}, S.WITHDRAWN),
@@ -70,6 +74,13 @@ def test_wrong_role_is_forbidden():
         (S.IN_PROGRESS, A.STOP, {R.LEADER}, Facts(decision_issued=True), "decision_issued"),
         (S.IN_PROGRESS, A.WITHDRAW, {R.CITIZEN}, Facts(decision_issued=True), "decision_issued"),
         (S.IN_PROGRESS, A.APOLOGISE_EXTEND, {R.LEADER}, Facts(extended=True), "already_extended"),
+        (
+            S.IN_PROGRESS,
+            A.APOLOGISE_EXTEND,
+            {R.LEADER},
+            Facts(apology_deadline_passed=DEADLINE),
+            "apology_too_late",
+        ),
         (S.IN_PROGRESS, A.FORWARD, {R.SPECIALIST}, Facts(open_consultations=2), "consultation_open"),
         (S.IN_PROGRESS, A.FORWARD, {R.SPECIALIST}, Facts(has_next_step=False), "no_next_step"),
         (S.IN_PROGRESS, A.SEND_BACK, {R.LEADER}, Facts(can_send_back=False), "no_previous_step"),

@@ -79,7 +79,8 @@ def test_late_dossier_scores_zero_even_after_an_apology(world, clock):
         d,
         [
             (at(2, 8, 30), "forward", world.officer, {}),
-            (at(4, 9), "apologise_extend", world.leader, {"days": "2", "reason": "Chờ xác minh"}),
+            # Form 04 a working day before the due moment (Thursday 08:00) at the latest.
+            (at(4, 8), "apologise_extend", world.leader, {"days": "2", "reason": "Chờ xác minh"}),
             (at(6, 9), "propose", world.specialist, {}),
             (at(6, 9, 5), "forward", world.specialist, {}),
             (at(6, 9, 10), "approve", world.leader, {}),

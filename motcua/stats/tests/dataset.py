@@ -8,7 +8,7 @@ Period: March 2026, [2026-03-01, 2026-04-01); the procedure's limit is 3 working
 | P2 | desk   | Tue 03/02 08:00 (due 06/02) | open | carried over, in progress overdue |
 | D1 | online | Mon 02/03 08:00 (due 05/03) | ready 03/03 10:00, returned online | online, early |
 | D2 | desk   | Mon 02/03 08:00 (due 05/03) | ready 05/03 07:45 | desk/post, on time |
-| D3 | post   | Mon 02/03 08:00 (due 05/03) | apology +2 days 04/03, ready 06/03 10:00 | desk/post, late |
+| D3 | post   | Mon 02/03 08:00 (due 05/03) | apology +2 days 03/03, ready 06/03 10:00 | desk/post, late |
 | D4 | desk   | Mon 30/03 08:00 (due 02/04) | open | desk/post, in progress within deadline |
 | D5 | online | Mon 16/03 08:00 (due 19/03) | open | online, in progress overdue |
 | D6 | desk   | Mon 09/03 08:00 | stopped 10/03 09:00 | desk/post, stopped or withdrawn |
@@ -59,7 +59,8 @@ def build(world, clock) -> dict:
     ds["D1"] = act(d1, "return_result", world.officer, at(4, 3, 9), method="online")
     ds["D2"] = resolve(receive(at(2, 3, 8, 1)), at(5, 3, 7, 45))
     d3 = act(receive(at(2, 3, 8, 2), "post"), "forward", world.officer, at(2, 3, 9))
-    d3 = act(d3, "apologise_extend", world.leader, at(4, 3, 9), days="2", reason="Cần xác minh")
+    # Form 04 at least one working day before the due moment (05/03 08:02).
+    d3 = act(d3, "apologise_extend", world.leader, at(3, 3, 16), days="2", reason="Cần xác minh")
     ds["D3"] = decide(d3, at(6, 3, 10))
     ds["D4"] = receive(at(30, 3))
     ds["D5"] = receive(at(16, 3), "online")

@@ -253,6 +253,47 @@ def test_impossible_season_day_is_refused():
 # --- amounts and ranges -----------------------------------------------------------------------------
 
 
+# --- counting backwards -----------------------------------------------------------------------------
+
+
+def test_one_working_day_before_monday_is_friday(plain):
+    # Monday 9 March 2026 10:00: the weekend does not count.
+    assert plain.subtract_working_time(at(2026, 3, 9, 10), 8 * 60) == at(2026, 3, 6, 10)
+    assert plain.subtract_working_time(at(2026, 3, 10, 10), 8 * 60) == at(2026, 3, 9, 10)
+
+
+def test_one_working_day_before_the_end_of_tet_2026(plain):
+    # Monday 23 February 2026 09:00, after Tết (Saturday 14 to Sunday 22 February off).
+    assert not any(plain.is_working_day(date(2026, 2, d)) for d in range(16, 21))
+    assert plain.subtract_working_time(at(2026, 2, 23, 9), 8 * 60) == at(2026, 2, 13, 9)
+
+
+def test_one_working_day_before_a_declared_make_up_saturday(plain, declared):
+    # 30 April to 4 May 2025 off (2 May a bridge day), Saturday 26 April worked in exchange.
+    assert declared.subtract_working_time(at(2025, 5, 5, 10), 8 * 60) == at(2025, 4, 29, 10)
+    assert declared.subtract_working_time(at(2025, 4, 28, 10), 8 * 60) == at(2025, 4, 26, 10)
+    assert plain.subtract_working_time(at(2025, 4, 28, 10), 8 * 60) == at(2025, 4, 25, 10)
+
+
+def test_counting_back_into_a_gap_gives_the_session_start_after_it(plain):
+    assert plain.subtract_working_time(at(2025, 3, 11, 17, 30), 4 * 60) == at(2025, 3, 11, 13, 30)
+    assert plain.subtract_working_time(at(2025, 3, 12, 11, 30), 8 * 60) == at(2025, 3, 11, 13, 30)
+    assert plain.subtract_working_time(at(2025, 3, 17, 7, 30), 8 * 60) == at(2025, 3, 14, 7, 30)
+
+
+def test_counting_back_is_the_latest_moment_that_leaves_the_amount(plain):
+    end = at(2025, 3, 17, 9, 0)
+    latest = plain.subtract_working_time(end, 8 * 60)
+    assert plain.working_minutes_between(latest, end) == 8 * 60
+    assert plain.working_minutes_between(latest + timedelta(minutes=1), end) == 8 * 60 - 1
+
+
+def test_counting_back_zero_is_the_moment_itself(plain):
+    assert plain.subtract_working_time(at(2025, 3, 15, 9), 0) == at(2025, 3, 15, 9)
+    with pytest.raises(ValueError):
+        plain.subtract_working_time(at(2025, 3, 11, 9), -1)
+
+
 def test_due_after_needs_exactly_one_unit(plain):
     with pytest.raises(ValueError):
         plain.due_after(at(2025, 3, 11, 10))

@@ -218,3 +218,48 @@ def test_next_working_moment(moment):
     # Nothing earlier qualifies: the minute before is outside office hours, or before `moment`.
     before = following - timedelta(minutes=1)
     assert not CALENDAR.is_working_time(before) or as_local(before) < moment
+
+
+# --- counting backwards -----------------------------------------------------------------------------
+
+
+def naive_subtract(end, minutes, sessions_for=all_year_sessions):
+    """Walk backwards one day and one session at a time; the latest moment leaving `minutes` before `end`."""
+    remaining = timedelta(minutes=minutes)
+    if not remaining:
+        return end
+    day, moment = end.date(), end
+    while True:
+        if naive_is_working_day(day):
+            for session_start, session_end in reversed(sessions_for(day)):
+                opens, closes = datetime.combine(day, session_start), datetime.combine(day, session_end)
+                if opens >= moment:
+                    continue
+                stop = min(moment, closes)
+                if remaining <= stop - opens:
+                    return stop - remaining
+                remaining -= stop - opens
+        day -= timedelta(days=1)
+        moment = datetime.combine(day, time(23, 59, 59, 999999)) + timedelta(microseconds=1)
+
+
+@given(local_moments, minutes, zones)
+def test_subtract_matches_the_naive_walk(end, amount, zone):
+    assert as_local(CALENDAR.subtract_working_time(as_aware(end, zone), amount)) == naive_subtract(
+        end, amount
+    )
+
+
+@given(local_moments, minutes)
+def test_seasonal_subtract_matches_the_naive_walk(end, amount):
+    found = as_local(SEASONAL.subtract_working_time(end, amount))
+    assert found == naive_subtract(end, amount, seasonal_sessions)
+
+
+@given(local_moments, st.integers(min_value=1, max_value=60 * 8 * 60))
+def test_subtract_leaves_the_amount_and_no_later_moment_does(end, amount):
+    latest = CALENDAR.subtract_working_time(end, amount)
+    assert CALENDAR.working_minutes_between(latest, end) == amount
+    assert CALENDAR.working_minutes_between(latest + timedelta(microseconds=1), end) < amount
+    # Adding the amount back reaches `end`, or the session end just before it when `end` is in a gap.
+    assert CALENDAR.working_minutes_between(CALENDAR.add_working_time(latest, amount), end) == 0

@@ -34,6 +34,7 @@ from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.audit import event_digest
 from motcua.dossiers.choices import Channel, DossierAction, DossierStatus, ReturnMethod, StepKind
 from motcua.dossiers.codes import format_code
+from motcua.dossiers.deadlines import apology_notice_days
 from motcua.dossiers.models import DailySequence, Dossier, DossierEvent, DossierStep
 from motcua.dossiers.participants import FILL_FROM_ID_SQL
 from motcua.org.choices import Role
@@ -100,6 +101,8 @@ class Command(BaseCommand):
         self.days = days
         # One calendar for the whole run (the selector's per-call cache check costs more than the sum).
         self.add = get_calendar().add_working_time
+        self.subtract = get_calendar().subtract_working_time
+        self.notice = _minutes(apology_notice_days())
         plans = self._plans()
         self.postgres = connection.vendor == "postgresql"
         start_ids = {
@@ -257,11 +260,30 @@ class Command(BaseCommand):
         }))
         # The total span: on time ends before due_at, late ends after it.
         span = plan.budget * (rng.uniform(1.05, 1.6) if late else rng.uniform(0.3, 0.95))
+        # Half the late dossiers that get far enough have Form 04 with a new appointment, issued by its
+        # deadline (the notice before the legal due moment), never after: one that would come later is
+        # not given at all.
+        extension = _minutes(rng.choice((1, 2, 3, 5))) if late and stage >= 3 and rng.random() < 0.5 else 0
+        notice_by = self.subtract(due, self.notice) if extension else None
+
+        def apologise(after: dt.datetime, current: dict) -> dt.datetime:
+            moment = min(notice_by, self.add(after, 60))
+            d["apology_issued"], d["extension_minutes"] = True, extension
+            d["extended_due_at"] = d["appointment_at"] = self.add(at, plan.budget + extension)
+            event(A.APOLOGISE_EXTEND, d["status"], current["agency_id"], moment, _encoder({
+                "reason": "Hồ sơ cần xác minh thêm", "extended_due_at": d["extended_due_at"],
+                "notice_deadline": notice_by, "late_notice": False,
+            }))
+            return moment
+
         moment, current = at, first
         for nxt in steps[1:]:
             if stage < 2:
                 break
-            moment = self.add(moment, max(1, int(span * current["share_minutes"] / plan.budget)))
+            following = self.add(moment, max(1, int(span * current["share_minutes"] / plan.budget)))
+            if extension and not d["apology_issued"] and moment <= notice_by < following:
+                apologise(moment, current)
+            moment = following
             current["finished_at"], nxt["started_at"] = moment, moment
             nxt["due_at"] = self.add(moment, nxt["share_minutes"])
             event(A.FORWARD, S.IN_PROGRESS, current["agency_id"], moment, _encoder({
@@ -269,14 +291,8 @@ class Command(BaseCommand):
                 "step_due_at": nxt["due_at"],
             }))
             current = nxt
-        if late and stage >= 3 and rng.random() < 0.5:
-            extension = _minutes(rng.choice((1, 2, 3, 5)))
-            d["apology_issued"], d["extension_minutes"] = True, extension
-            d["extended_due_at"] = d["appointment_at"] = self.add(at, plan.budget + extension)
-            event(A.APOLOGISE_EXTEND, d["status"], current["agency_id"], moment, _encoder({
-                "reason": "Hồ sơ cần xác minh thêm", "extended_due_at": d["extended_due_at"],
-                "late_notice": moment > due,
-            }))
+        if extension and not d["apology_issued"] and moment <= notice_by:
+            moment = apologise(moment, current)
         if stage >= 4 and d["status"] == S.IN_PROGRESS:
             d["proposed_at"] = moment
             event(A.PROPOSE, S.IN_PROGRESS, current["agency_id"], moment, {})

@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.models import TimeStampedModel
@@ -217,6 +218,10 @@ class ApiToken(TimeStampedModel):
 class VerificationPurpose(models.TextChoices):
     ACTIVATE = "activate", _("account verification")
     RESET_PASSWORD = "reset_password", _("password reset")
+    # A new address asked for on the profile: it waits in the live code's `destination` and replaces
+    # the account's e-mail or phone only when the code sent there comes back.
+    CHANGE_EMAIL = "change_email", _("e-mail address change")
+    CHANGE_PHONE = "change_phone", _("phone number change")
 
 
 class VerificationChannel(models.TextChoices):
@@ -238,7 +243,12 @@ class VerificationCode(TimeStampedModel):
     purpose = models.CharField(_("purpose"), max_length=20, choices=VerificationPurpose.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=VerificationChannel.choices)
     destination = models.CharField(
-        _("sent to"), max_length=254, help_text=_("The e-mail address or phone number.")
+        _("sent to"),
+        max_length=254,
+        help_text=_(
+            "The e-mail address or phone number. For an address change, the new address, which the "
+            "account takes once the code is confirmed."
+        ),
     )
     digest = models.CharField(_("digest"), max_length=64)
     expires_at = models.DateTimeField(_("expires at"))
@@ -264,3 +274,7 @@ class VerificationCode(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} — {self.user}"
+
+    @property
+    def has_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

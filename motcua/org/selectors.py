@@ -6,7 +6,15 @@ from django.db.models import Q, QuerySet
 
 from motcua.core.localcache import LocalCache
 from motcua.org.choices import STAFF_ROLES
-from motcua.org.models import AdministrativeUnit, Agency, Desk, Membership, User
+from motcua.org.models import (
+    AdministrativeUnit,
+    Agency,
+    Desk,
+    Membership,
+    User,
+    VerificationCode,
+    VerificationPurpose,
+)
 from motcua.org.phones import looks_like_phone, normalize_phone
 
 
@@ -96,3 +104,23 @@ def applicant_defaults(user: User) -> dict[str, str]:
         "applicant_address": user.address,
     }
     return {key: value for key, value in values.items() if value}
+
+
+CONTACT_CHANGE_PURPOSES = (VerificationPurpose.CHANGE_EMAIL, VerificationPurpose.CHANGE_PHONE)
+
+
+def contact_changes_pending(user: User) -> list[VerificationCode]:
+    """The new e-mail address and phone number `user` asked for on their profile and has not confirmed:
+    the live codes of the change purposes (the new address in `destination`), e-mail first. A code past
+    its expiry still counts, so the person can ask for a new one; a used, replaced or exhausted one does not."""
+    if not user.is_authenticated:
+        return []
+    codes = VerificationCode.objects.filter(
+        user=user, purpose__in=CONTACT_CHANGE_PURPOSES, consumed_at__isnull=True
+    )
+    return sorted(codes, key=lambda code: CONTACT_CHANGE_PURPOSES.index(code.purpose))
+
+
+def contact_change_pending(user: User, purpose: str) -> VerificationCode | None:
+    """The live code of `user`'s pending change `purpose` (CHANGE_EMAIL or CHANGE_PHONE), or None."""
+    return next((code for code in contact_changes_pending(user) if code.purpose == purpose), None)

@@ -6,8 +6,25 @@ class CatalogConfig(AppConfig):
     label = "catalog"
 
     def ready(self) -> None:
-        from motcua.catalog.models import Procedure, ProcedureVersion, ProcessStep
-        from motcua.catalog.selectors import intake_cache
-        from motcua.org.models import Agency
+        from motcua.catalog.models import (
+            Fee,
+            Field,
+            Procedure,
+            ProcedureVersion,
+            ProcessStep,
+            RequiredDocument,
+        )
+        from motcua.catalog.selectors import catalog_cache
+        from motcua.org.models import Agency, UnitLevel
 
-        intake_cache.watch(Procedure, ProcedureVersion, ProcessStep, Agency)
+        catalog_cache.watch(
+            Procedure,
+            ProcedureVersion,
+            ProcedureVersion.levels.through,
+            ProcessStep,
+            RequiredDocument,
+            Fee,
+            Field,
+            Agency,
+            UnitLevel,
+        )

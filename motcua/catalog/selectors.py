@@ -88,10 +88,10 @@ def agencies_with_procedures() -> QuerySet[Agency]:
     return Agency.objects.filter(procedure_versions__is_current=True).distinct().order_by("name")
 
 
-# The reception path reads a procedure's version in force once per process (motcua.core.localcache):
-# changes to the catalog invalidate it (signals in apps.py; `procedure_refresh_current` after its bulk
-# updates), and entries expire after a minute anyway.
-intake_cache = LocalCache("catalog:intake", ttl=60)
+# What is read of the catalog on every reception and every procedure page, kept in the process
+# (motcua.core.localcache): any change to the catalog drops it everywhere (signals in apps.py;
+# `procedure_refresh_current` after its bulk updates), and entries expire after a minute anyway.
+catalog_cache = LocalCache("catalog", ttl=60)
 
 
 def procedure_for_intake(code: str) -> ProcedureVersion:
@@ -99,7 +99,7 @@ def procedure_for_intake(code: str) -> ProcedureVersion:
     procedure, the competent agency and the internal process (steps with their agencies), where the
     catalog's `procedure_detail` also loads levels, documents and fees for the public page. Used by the
     dossier intake path, which is benchmarked (bench/bench_intake.py): kept in the process, no query."""
-    return intake_cache.get(code, lambda: _load_for_intake(code))
+    return catalog_cache.get(("intake", code), lambda: _load_for_intake(code))
 
 
 def _load_for_intake(code: str) -> ProcedureVersion:

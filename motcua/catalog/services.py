@@ -13,7 +13,7 @@ from django.utils import timezone
 from motcua.catalog.choices import DocumentForm, OnlineService, SupplementPolicy, TimeLimitUnit
 from motcua.catalog.models import Fee, Field, ProcedureVersion, ProcessStep, RequiredDocument
 from motcua.catalog.models import Procedure as ProcedureModel
-from motcua.catalog.selectors import intake_cache
+from motcua.catalog.selectors import catalog_cache
 from motcua.core.text import fold, nfc
 from motcua.org.models import Agency, UnitLevel
 
@@ -193,8 +193,8 @@ def procedure_refresh_current(
         changed += ProcedureVersion.objects.filter(pk=in_force.pk).update(is_current=True)
     if changed:
         # Bulk updates send no signals: drop the receptions' cached versions here (now and at commit).
-        intake_cache.invalidate()
-        transaction.on_commit(intake_cache.invalidate)
+        catalog_cache.invalidate()
+        transaction.on_commit(catalog_cache.invalidate)
     return in_force
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class LocalCache:
@@ -58,10 +58,11 @@ class LocalCache:
         self.clear()
 
     def watch(self, *models: type) -> None:
-        """Invalidate whenever a row of `models` is saved or deleted: at once, and again when the
-        transaction commits, so that no process reloads the old row between the two."""
+        """Invalidate whenever a row of `models` is saved or deleted, or (for a many-to-many `through`
+        model) a link is added or removed: at once, and again when the transaction commits, so that no
+        process reloads the old row between the two."""
         for model in models:
-            for signal in (post_save, post_delete):
+            for signal in (post_save, post_delete, m2m_changed):
                 signal.connect(
                     self._changed, sender=model, weak=False, dispatch_uid=(self.key, signal, model)
                 )

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
+
 from django import forms
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext_lazy
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from motcua.catalog import selectors as catalog
@@ -65,12 +70,29 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@dataclass(frozen=True)
+class ProcedurePage:
+    name: str
+    body: SafeString
+
+
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """The public procedure page, the most read page of the portal. What it shows below the site's header
+    depends only on the catalog, the glossary and the language: rendered once per process and language
+    and kept in `catalog_cache` until any of them changes (no query, no template work on a repeat)."""
+    language = get_language()
     try:
-        version = catalog.procedure_detail(code=code)
+        page = catalog.catalog_cache.get(("page", code, language), partial(_procedure_page, code))
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    return render(request, "portal/procedure_detail.html", {"version": version})
+    return render(request, "portal/procedure_detail.html", {"page": page})
+
+
+def _procedure_page(code: str) -> ProcedurePage:
+    version = catalog.procedure_detail(code=code)
+    return ProcedurePage(
+        name=version.name, body=render_to_string("portal/_procedure_body.html", {"version": version})
+    )
 
 
 def announcement_list(request: HttpRequest) -> HttpResponse:

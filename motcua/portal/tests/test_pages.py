@@ -73,3 +73,40 @@ def test_english_is_available(client, catalog):
     page = client.get("/").content.decode()
     assert '<html lang="en">' in page
     assert "Find an administrative procedure" in page
+
+
+def main_of(response) -> str:
+    return response.content.decode().split('<main id="main"', 1)[1].split("</main>", 1)[0]
+
+
+def test_procedure_page_is_kept_until_the_catalog_or_glossary_changes(
+    client, catalog, django_assert_max_num_queries
+):
+    from motcua.catalog.models import Fee, ProcedureVersion
+    from motcua.portal.services import glossary_term_save
+
+    first = main_of(client.get("/thu-tuc/2.001263/"))
+    assert "Miễn lệ phí" in first
+    with django_assert_max_num_queries(0):
+        # A repeat reads nothing: the body is kept in the process (no session, no signed-in user here).
+        assert main_of(client.get("/thu-tuc/2.001263/")) == first
+
+    fee = Fee.objects.get(version__procedure__code="2.001263")
+    fee.note = "Thu theo Thông tư 244/2016/TT-BTC"
+    fee.save()
+    assert "Thu theo Thông tư 244/2016/TT-BTC" in main_of(client.get("/thu-tuc/2.001263/"))
+
+    glossary_term_save(abbreviation="NĐ-CP", expansion="Nghị định của Chính phủ")
+    assert 'title="Nghị định của Chính phủ' in main_of(client.get("/thu-tuc/2.001263/"))
+
+    version = ProcedureVersion.objects.get(procedure__code="2.001263", is_current=True)
+    level = version.levels.get()
+    assert level.name in main_of(client.get("/thu-tuc/2.001263/"))
+    version.levels.clear()  # a many-to-many change sends no post_save
+    assert level.name not in main_of(client.get("/thu-tuc/2.001263/"))
+
+
+def test_procedure_page_follows_the_language(client, catalog, settings):
+    assert "Required documents" not in main_of(client.get("/thu-tuc/2.001263/"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Required documents" in main_of(client.get("/thu-tuc/2.001263/"))

@@ -130,6 +130,12 @@ class VerificationForm(forms.Form):
     code = _code_field()
 
 
+class ContactCodeForm(forms.Form):
+    """The code sent to a new e-mail address or phone number asked for on the profile."""
+
+    code = _code_field()
+
+
 class ResendForm(forms.Form):
     identifier = forms.CharField(max_length=254, widget=forms.HiddenInput)
 

@@ -1,5 +1,5 @@
 """Writes for people and tokens: API tokens, citizen registration and verification codes, password
-reset by phone, the applicant profile."""
+reset by phone, the applicant profile and the confirmed change of its e-mail address or phone number."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -18,11 +19,12 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from motcua.core import ratelimit
 from motcua.core.errors import Conflict, InvalidInput, NotAuthenticated
@@ -119,23 +121,33 @@ def _code_digest(user_id: int, purpose: str, code: str) -> str:
     return salted_hmac(_CODE_DIGEST_SALT, f"{user_id}:{purpose}:{code}", algorithm="sha256").hexdigest()
 
 
+def _code_message(purpose: str) -> tuple[str, str]:
+    """The e-mail subject and the text (with %(code)s and %(minutes)d) of a code sent for `purpose`."""
+    if purpose == VerificationPurpose.RESET_PASSWORD:
+        return _("Your password reset code"), _(
+            "Your motcua password reset code is %(code)s. It expires in %(minutes)d minutes."
+        )
+    if purpose == VerificationPurpose.CHANGE_EMAIL:
+        return _("Confirm your new e-mail address"), _(
+            "Your motcua code to confirm this e-mail address is %(code)s. It expires in %(minutes)d minutes."
+        )
+    if purpose == VerificationPurpose.CHANGE_PHONE:
+        return "", _(
+            "Your motcua code to confirm this phone number is %(code)s. It expires in %(minutes)d minutes."
+        )
+    return _("Your verification code"), _(
+        "Your motcua verification code is %(code)s. It expires in %(minutes)d minutes."
+    )
+
+
 def _deliver_code(*, channel: str, destination: str, purpose: str, code: str) -> None:
     """Send the code now (after commit): it must not wait in a task queue, where it would sit in clear."""
-    minutes = int(CODE_TTL.total_seconds() // 60)
-    if purpose == VerificationPurpose.ACTIVATE:
-        text = _("Your motcua verification code is %(code)s. It expires in %(minutes)d minutes.")
-    else:
-        text = _("Your motcua password reset code is %(code)s. It expires in %(minutes)d minutes.")
-    text %= {"code": code, "minutes": minutes}
+    subject, text = _code_message(purpose)
+    text %= {"code": code, "minutes": int(CODE_TTL.total_seconds() // 60)}
     try:
         if channel == VerificationChannel.SMS:
             send_sms(international_phone(destination), text)
         else:
-            subject = (
-                _("Your verification code")
-                if purpose == VerificationPurpose.ACTIVATE
-                else _("Your password reset code")
-            )
             send_mail(
                 subject,
                 text + "\n\n" + _("If you did not ask for it, ignore this message."),
@@ -146,13 +158,17 @@ def _deliver_code(*, channel: str, destination: str, purpose: str, code: str) ->
         logger.exception("Could not send a verification code by %s", channel)
 
 
-def verification_code_send(*, user: User, purpose: str, channel: str | None = None) -> str:
+def verification_code_send(
+    *, user: User, purpose: str, channel: str | None = None, destination: str | None = None
+) -> str:
     """Issue a new 6-digit code for `user` and `purpose` (replacing any earlier one) and send it by
-    e-mail or SMS (e-mail when the account has one, unless `channel` says otherwise). Returns the channel.
+    e-mail or SMS (e-mail when the account has one, unless `channel` says otherwise) to the account's
+    address, or to `destination` when the code is to prove a new one. Returns the channel.
     At most a few sends per account in ten minutes (RateLimited)."""
     if channel is None:
         channel = VerificationChannel.EMAIL if user.email else VerificationChannel.SMS
-    destination = user.email if channel == VerificationChannel.EMAIL else user.phone
+    if destination is None:
+        destination = user.email if channel == VerificationChannel.EMAIL else user.phone
     if not destination:
         raise InvalidInput(_("This account has no address to send a code to."), code="no_destination")
     ratelimit.hit("code_send", f"{user.pk}")
@@ -176,9 +192,9 @@ def verification_code_send(*, user: User, purpose: str, channel: str | None = No
     return channel
 
 
-def _code_check(*, user: User | None, purpose: str, code: str, key: str) -> None:
-    """Consume `user`'s live code for `purpose` if `code` matches; InvalidInput otherwise. A wrong
-    account and a wrong code look the same. The failed try is recorded even though the call fails."""
+def _code_check(*, user: User | None, purpose: str, code: str, key: str) -> VerificationCode:
+    """Consume and return `user`'s live code for `purpose` if `code` matches; InvalidInput otherwise. A
+    wrong account and a wrong code look the same. The failed try is recorded even though the call fails."""
     ratelimit.hit("code_check", f"{purpose}:{key}")
     wrong = InvalidInput(_("The code is wrong or has expired."), code="code_invalid")
     if user is None or not re.fullmatch(r"\d{6}", code or ""):
@@ -195,7 +211,7 @@ def _code_check(*, user: User | None, purpose: str, code: str, key: str) -> None
         if hmac.compare_digest(live.digest, _code_digest(user.pk, purpose, code)):
             live.consumed_at = now
             live.save(update_fields=["consumed_at", "updated_at"])
-            return
+            return live
         live.attempts += 1
         exhausted = live.attempts >= VerificationCode.MAX_ATTEMPTS
         if exhausted:
@@ -294,25 +310,236 @@ def password_reset_by_code(*, phone: str, code: str, new_password: str) -> User:
     return user
 
 
-@transaction.atomic
-def profile_update(
-    *, user: User, full_name: str, personal_identifier: str, phone: str, email: str, address: str
-) -> User:
-    """Save the applicant data a citizen keeps on their account (it pre-fills their new dossiers).
-    An e-mail or phone already held by another account is refused."""
-    email = User.objects.normalize_email(email.strip()).lower() if email else ""
-    phone = normalize_phone(phone) if phone else ""
-    others = User.objects.exclude(pk=user.pk)
+# --- the profile and its address changes ------------------------------------------------------------
+
+# A new code for a pending address change may be asked this long after the previous one.
+CONTACT_RESEND_AFTER = timedelta(seconds=60)
+
+_CHANGE_CHANNELS = {
+    VerificationPurpose.CHANGE_EMAIL: VerificationChannel.EMAIL,
+    VerificationPurpose.CHANGE_PHONE: VerificationChannel.SMS,
+}
+
+
+@dataclass(frozen=True)
+class ProfileSaved:
+    """What `profile_update` did: the account as saved, the address changes this save asked for (each
+    waiting for its code) and, among them, those whose code just went out (the others had one already)."""
+
+    user: User
+    awaiting: tuple[str, ...] = ()  # VerificationPurpose.CHANGE_EMAIL and/or CHANGE_PHONE
+    codes_sent: tuple[str, ...] = ()
+
+
+def _ensure_address_free(*, user: User, email: str = "", phone: str = "") -> None:
+    """Conflict when another account holds `email` or `phone`, as its address or as its username. A
+    registration never verified does not count: it did not prove the address was its."""
+    abandoned = User.objects.filter(is_active=False, last_login__isnull=True, memberships__isnull=True)
+    others = User.objects.exclude(pk=user.pk).exclude(pk__in=abandoned.values("pk"))
     if email and others.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
         raise Conflict(_("An account with this e-mail address already exists."), code="email_taken")
     if phone and others.filter(Q(phone=phone) | Q(username=phone)).exists():
         raise Conflict(_("An account with this phone number already exists."), code="phone_taken")
-    if not (email or phone) and user.memberships.filter(role=Role.CITIZEN).exists():
+
+
+def _follow_username(user: User, *, old_email: str, old_phone: str) -> None:
+    """A citizen's username is the address they registered with (citizen_register). When that address
+    leaves the account, the username moves to the account's address of the same kind (else the other
+    one), so an address the account gave up signs nobody in."""
+    username = user.username.lower()
+    if old_email and username == old_email.lower() and username != user.email.lower():
+        user.username = user.email or user.phone or user.username
+    elif old_phone and username == old_phone and username != user.phone:
+        user.username = user.phone or user.email or user.username
+
+
+def _save_contact(user: User, fields: list[str]) -> None:
+    # The checks above read before this write: a concurrent registration of the same address ends here,
+    # on the unique constraints, and must read as the same refusal, not as an error page.
+    try:
+        with transaction.atomic():
+            user.save(update_fields=fields)
+    except IntegrityError as error:
+        raise Conflict(_("Another account already uses this address."), code="address_taken") from error
+
+
+def _masked(address: str) -> str:
+    """Enough of an address for its owner to recognise it: 'h***@example.vn', '*******678'."""
+    if "@" in address:
+        local, _at, domain = address.partition("@")
+        return f"{local[:1]}***@{domain}"
+    return "*" * (len(address) - 3) + address[-3:]
+
+
+def _send_contact_notice(*, to: str, purpose: str, new_address: str, changed_at: dt.datetime) -> None:
+    """Tell the account's previous e-mail address that its e-mail or phone changed, so a person whose
+    session was taken over notices. No code and no link: nothing in it is worth stealing."""
+    values = {
+        "when": timezone.localtime(changed_at).strftime("%H:%M %d/%m/%Y"),
+        "address": _masked(new_address),
+    }
+    if purpose == VerificationPurpose.CHANGE_EMAIL:
+        what = (
+            _("On %(when)s the e-mail address of your motcua account was changed to %(address)s.")
+            if new_address
+            else _("On %(when)s the e-mail address was removed from your motcua account.")
+        )
+    else:
+        what = (
+            _("On %(when)s the phone number of your motcua account was changed to %(address)s.")
+            if new_address
+            else _("On %(when)s the phone number was removed from your motcua account.")
+        )
+    body = (
+        what % values
+        + "\n\n"
+        + _("If you did not make this change, reset your password at once and tell the one-stop desk.")
+    )
+    try:
+        send_mail(_("The contact details of your account were changed"), body, None, [to])
+    except Exception:  # the change is made; a mail outage must not turn the page into a 500
+        logger.exception("Could not send a contact change notice")
+
+
+def _notify_contact_change(*, to: str, purpose: str, new_address: str) -> None:
+    if to:
+        transaction.on_commit(
+            partial(
+                _send_contact_notice,
+                to=to,
+                purpose=purpose,
+                new_address=new_address,
+                changed_at=timezone.now(),
+            )
+        )
+
+
+def _send_change_code(*, user: User, purpose: str, address: str) -> None:
+    # Besides the account's own allowance, one address gets only a few codes, whichever accounts ask.
+    ratelimit.hit("code_send", f"to:{address}")
+    verification_code_send(user=user, purpose=purpose, channel=_CHANGE_CHANNELS[purpose], destination=address)
+
+
+def _change_purpose(purpose: str) -> str:
+    if purpose not in _CHANGE_CHANNELS:
+        raise InvalidInput(_("No change is waiting for a code."), code="no_pending_change")
+    return purpose
+
+
+@transaction.atomic
+def profile_update(
+    *, user: User, full_name: str, personal_identifier: str, phone: str, email: str, address: str
+) -> ProfileSaved:
+    """Save the applicant data a citizen keeps on their account (it pre-fills their new dossiers).
+
+    Name, identifier and address apply at once, and so does removing the e-mail or the phone (the
+    previous e-mail address is told). A new e-mail or phone does not: it waits as a pending change and
+    a code goes to it (`contact_change_confirm` applies it), so sign-in, password reset and notices keep
+    the verified address until then. The address already waiting, asked again, gets no new code while
+    its code is valid. An address held by another account is refused, and a citizen keeps at least
+    one verified address; nothing is saved when the call fails."""
+    email = User.objects.normalize_email(email.strip()).lower() if email else ""
+    phone = normalize_phone(phone) if phone else ""
+    new_email = email if email and email != user.email.lower() else ""
+    new_phone = phone if phone and phone != user.phone else ""
+    _ensure_address_free(user=user, email=new_email, phone=new_phone)
+    kept_email = user.email if email else ""
+    kept_phone = user.phone if phone else ""
+    if not (kept_email or kept_phone) and user.memberships.filter(role=Role.CITIZEN).exists():
+        if new_email or new_phone:
+            raise InvalidInput(
+                _("Confirm the new address before you remove the one you sign in with."), code="no_contact"
+            )
         raise InvalidInput(_("Keep an e-mail address or a phone number to sign in with."), code="no_contact")
+    old_email, old_phone = user.email, user.phone
     user.full_name = full_name.strip()
     user.personal_identifier = personal_identifier
-    user.phone = phone
-    user.email = email
     user.address = address.strip()
-    user.save(update_fields=["full_name", "personal_identifier", "phone", "email", "address"])
+    user.email, user.phone = kept_email, kept_phone
+    _follow_username(user, old_email=old_email, old_phone=old_phone)
+    _save_contact(user, ["full_name", "personal_identifier", "phone", "email", "address", "username"])
+    if old_email and not kept_email:
+        _notify_contact_change(to=old_email, purpose=VerificationPurpose.CHANGE_EMAIL, new_address="")
+    if old_phone and not kept_phone:
+        _notify_contact_change(to=old_email, purpose=VerificationPurpose.CHANGE_PHONE, new_address="")
+    awaiting, codes_sent = [], []
+    for purpose, new_address in (
+        (VerificationPurpose.CHANGE_EMAIL, new_email),
+        (VerificationPurpose.CHANGE_PHONE, new_phone),
+    ):
+        if not new_address:
+            continue
+        awaiting.append(purpose)
+        waiting = selectors.contact_change_pending(user, purpose)
+        if not (waiting and waiting.destination == new_address and not waiting.has_expired):
+            _send_change_code(user=user, purpose=purpose, address=new_address)
+            codes_sent.append(purpose)
+    return ProfileSaved(user=user, awaiting=tuple(awaiting), codes_sent=tuple(codes_sent))
+
+
+def contact_change_confirm(*, user: User, purpose: str, code: str) -> User:
+    """Apply `user`'s pending change `purpose` (CHANGE_EMAIL or CHANGE_PHONE) when `code` is the one sent
+    to the new address: it becomes the account's e-mail or phone (and its username where that was the
+    old address), a password reset code sent before stops working, and the previous e-mail address, if
+    any, is told. InvalidInput on a wrong, expired or exhausted code or when no change waits; Conflict
+    when another account took the address since it was asked for (the change is then dropped)."""
+    if selectors.contact_change_pending(user, _change_purpose(purpose)) is None:
+        raise InvalidInput(_("No change is waiting for a code."), code="no_pending_change")
+    # Not one transaction with the rest: a wrong try must stay counted when this call fails.
+    proven = _code_check(user=user, purpose=purpose, code=code, key=str(user.pk))
+    is_email = purpose == VerificationPurpose.CHANGE_EMAIL
+    email, phone = (proven.destination, "") if is_email else ("", proven.destination)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        # Someone may have registered the address since it was asked for.
+        _clear_abandoned_registrations(email=email, phone=phone)
+        _ensure_address_free(user=user, email=email, phone=phone)
+        old_email, old_phone = user.email, user.phone
+        if is_email:
+            user.email = email
+        else:
+            user.phone = phone
+        _follow_username(user, old_email=old_email, old_phone=old_phone)
+        _save_contact(user, ["email", "phone", "username"])
+        VerificationCode.objects.filter(
+            user=user, purpose=VerificationPurpose.RESET_PASSWORD, consumed_at__isnull=True
+        ).update(consumed_at=timezone.now())
+        _notify_contact_change(to=old_email, purpose=purpose, new_address=proven.destination)
     return user
+
+
+def contact_change_resend(*, user: User, purpose: str) -> str:
+    """Send a new code to the address waiting in `user`'s pending change `purpose`, once the last code is
+    CONTACT_RESEND_AFTER old and within the code-send limits (RateLimited otherwise). The address is
+    checked again. Returns it."""
+    waiting = selectors.contact_change_pending(user, _change_purpose(purpose))
+    if waiting is None:
+        raise InvalidInput(_("No change is waiting for a code."), code="no_pending_change")
+    wait = math.ceil((waiting.created_at + CONTACT_RESEND_AFTER - timezone.now()).total_seconds())
+    if wait > 0:
+        raise ratelimit.RateLimited(
+            ngettext(
+                "You can ask for a new code in %(seconds)d second.",
+                "You can ask for a new code in %(seconds)d seconds.",
+                wait,
+            )
+            % {"seconds": wait},
+            details={"retry_after": wait},
+        )
+    is_email = purpose == VerificationPurpose.CHANGE_EMAIL
+    _ensure_address_free(
+        user=user,
+        email=waiting.destination if is_email else "",
+        phone="" if is_email else waiting.destination,
+    )
+    _send_change_code(user=user, purpose=purpose, address=waiting.destination)
+    return waiting.destination
+
+
+def contact_change_cancel(*, user: User, purpose: str) -> bool:
+    """Drop `user`'s pending change `purpose`: its code stops working and the account keeps its address.
+    False when no change was waiting."""
+    waiting = VerificationCode.objects.filter(
+        user=user, purpose=_change_purpose(purpose), consumed_at__isnull=True
+    )
+    return waiting.update(consumed_at=timezone.now()) > 0

@@ -12,6 +12,10 @@ urlpatterns = [
     path("xac-minh/", views.verify, name="verify"),
     path("xac-minh/gui-lai/", views.verify_resend, name="verify_resend"),
     path("ho-so-ca-nhan/", views.profile, name="profile"),
+    # A new e-mail address ("email") or phone number ("dien-thoai") waiting for its code.
+    path("ho-so-ca-nhan/xac-minh/<slug:kind>/", views.contact_confirm, name="contact_confirm"),
+    path("ho-so-ca-nhan/xac-minh/<slug:kind>/gui-lai/", views.contact_resend, name="contact_resend"),
+    path("ho-so-ca-nhan/xac-minh/<slug:kind>/huy/", views.contact_cancel, name="contact_cancel"),
     # Password reset by e-mail: Django's signed links.
     path("quen-mat-khau/", views.EmailPasswordResetView.as_view(), name="password_reset"),
     path(

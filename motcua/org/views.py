@@ -1,4 +1,5 @@
-"""Citizen account pages: register, verify, sign in, reset the password, keep the profile.
+"""Citizen account pages: register, verify, sign in, reset the password, keep the profile and confirm a
+new e-mail address or phone number with the code sent to it.
 
 Views only read the form and call a service; every rule lives in `services` and `forms`.
 Each form posts with Django's CSRF token (CsrfViewMiddleware), like every form of the site.
@@ -11,7 +12,8 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -21,6 +23,7 @@ from motcua.core import ratelimit
 from motcua.core.errors import DomainError
 from motcua.org import selectors, services
 from motcua.org.forms import (
+    ContactCodeForm,
     EmailPasswordResetForm,
     PhoneResetForm,
     PhoneResetRequestForm,
@@ -203,9 +206,37 @@ def password_reset_phone_confirm(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_reset_phone_confirm.html", {"form": form}, status=status)
 
 
+# The URL word of each address change a profile can wait on.
+CHANGE_KINDS = {"email": VerificationPurpose.CHANGE_EMAIL, "dien-thoai": VerificationPurpose.CHANGE_PHONE}
+_KIND_OF = {purpose: kind for kind, purpose in CHANGE_KINDS.items()}
+# The profile field a refusal is about, to show the message beside it.
+_ERROR_FIELDS = {"email_taken": "email", "phone_taken": "phone"}
+
+
+def _change_purpose(kind: str) -> str:
+    if kind not in CHANGE_KINDS:
+        raise Http404
+    return CHANGE_KINDS[kind]
+
+
+def _change_code_sent(request: HttpRequest, purpose: str) -> None:
+    if purpose == VerificationPurpose.CHANGE_PHONE:
+        text = _(
+            "We sent a 6-digit code by SMS to the new phone number. It is valid for 10 minutes; until you "
+            "enter it, your account keeps its current number."
+        )
+    else:
+        text = _(
+            "We sent a 6-digit code to the new e-mail address. It is valid for 10 minutes; until you "
+            "enter it, your account keeps its current address."
+        )
+    messages.info(request, text)
+
+
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    """The applicant data kept on the account; it pre-fills new dossiers."""
+    """The applicant data kept on the account; it pre-fills new dossiers. A new e-mail address or phone
+    number waits for the code sent to it (contact_confirm); the page lists those changes."""
     user = request.user
     initial = {
         "full_name": user.full_name,
@@ -215,12 +246,93 @@ def profile(request: HttpRequest) -> HttpResponse:
         "address": user.address,
     }
     form = ProfileForm(request.POST or None, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.profile_update(user=user, **form.cleaned_data)
+            saved = services.profile_update(user=user, **form.cleaned_data)
         except DomainError as error:
-            form.add_error(None, error.message)
+            user.refresh_from_db()  # nothing was saved; drop what the service set on this instance
+            form.add_error(_ERROR_FIELDS.get(error.code), ValidationError(error.message, code=error.code))
+            status = _status(error)
         else:
             messages.success(request, _("Your profile has been saved."))
+            for purpose in saved.codes_sent:
+                _change_code_sent(request, purpose)
+            if saved.awaiting:
+                return redirect("accounts:contact_confirm", kind=_KIND_OF[saved.awaiting[0]])
             return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    pending = [
+        {"kind": _KIND_OF[code.purpose], "code": code} for code in selectors.contact_changes_pending(user)
+    ]
+    return render(request, "accounts/profile.html", {"form": form, "pending_changes": pending}, status=status)
+
+
+@login_required
+def contact_confirm(request: HttpRequest, kind: str) -> HttpResponse:
+    """Enter the code sent to the new e-mail address or phone number; it then replaces the account's."""
+    purpose = _change_purpose(kind)
+    pending = selectors.contact_change_pending(request.user, purpose)
+    if pending is None:
+        messages.info(request, _("No change is waiting for a code."))
+        return redirect("accounts:profile")
+    is_email = purpose == VerificationPurpose.CHANGE_EMAIL
+    form = ContactCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_change_confirm(
+                user=request.user, purpose=purpose, code=form.cleaned_data["code"]
+            )
+        except DomainError as error:
+            if selectors.contact_change_pending(request.user, purpose) is None:
+                # Too many wrong codes, or the address was taken meanwhile: the change is dropped.
+                messages.error(request, error.message)
+                messages.info(
+                    request,
+                    _("The change was cancelled. To try again, enter the new address on your profile."),
+                )
+                return redirect("accounts:profile")
+            form.add_error("code" if error.code.startswith("code_") else None, error.message)
+            status = _status(error)
+        else:
+            messages.success(
+                request,
+                _("Your new e-mail address is confirmed.")
+                if is_email
+                else _("Your new phone number is confirmed."),
+            )
+            remaining = selectors.contact_changes_pending(request.user)
+            if remaining:
+                return redirect("accounts:contact_confirm", kind=_KIND_OF[remaining[0].purpose])
+            return redirect("accounts:profile")
+    context = {
+        "form": form,
+        "kind": kind,
+        "is_email": is_email,
+        "pending": pending,
+        "current": request.user.email if is_email else request.user.phone,
+    }
+    return render(request, "accounts/contact_confirm.html", context, status=status)
+
+
+@login_required
+@require_POST
+def contact_resend(request: HttpRequest, kind: str) -> HttpResponse:
+    """Send a new code to the address waiting for confirmation (after a short wait, within the limits)."""
+    purpose = _change_purpose(kind)
+    try:
+        services.contact_change_resend(user=request.user, purpose=purpose)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        _change_code_sent(request, purpose)
+    return redirect("accounts:contact_confirm", kind=kind)
+
+
+@login_required
+@require_POST
+def contact_cancel(request: HttpRequest, kind: str) -> HttpResponse:
+    """Drop the address change waiting for its code; the account keeps its current address."""
+    if services.contact_change_cancel(user=request.user, purpose=_change_purpose(kind)):
+        messages.info(request, _("The change was cancelled. Your account keeps its current address."))
+    return redirect("accounts:profile")

@@ -330,7 +330,11 @@ def test_profile_edit_feeds_the_applicant_defaults(client, post):
         "address": "Bản Mòng, Chiềng Mung",
     }
     response = post("/tai-khoan/ho-so-ca-nhan/", data)
+    # The new phone number applies once the code texted to it comes back (test_contact_change.py).
     assert response.status_code == 302
+    assert response["Location"] == "/tai-khoan/ho-so-ca-nhan/xac-minh/dien-thoai/"
+    [(_to, text)] = sms.outbox
+    post("/tai-khoan/ho-so-ca-nhan/xac-minh/dien-thoai/", {"code": _code(text)})
     user.refresh_from_db()
     assert applicant_defaults(user) == {
         "applicant_name": "Nguyễn Văn An",

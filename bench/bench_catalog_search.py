@@ -26,9 +26,118 @@ N_PROCEDURES = 10_000
 N_QUERIES = 400
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
-WORDS = ["Đăng", "ký", "kết", "hôn", "khai", "sinh", "khai", "tử", "chứng", "thực", "bản", "sao", "cấp", "giấy", "phép", "xây", "dựng", "sửa", "chữa", "cải", "tạo", "lý", "lịch", "tư", "pháp", "đổi", "giấy", "phép", "lái", "xe", "công", "nhận", "trường", "đạt", "chuẩn", "quốc", "gia", "chứng", "chỉ", "hành", "nghề", "khám", "bệnh", "chữa", "bệnh", "xuất", "bản", "bản", "tin", "hàng", "hóa", "tự", "do", "lưu", "hành", "đủ", "điều", "kiện", "kinh", "doanh", "thuốc", "bảo", "vệ", "thực", "vật", "phân", "bón", "giống", "cây", "trồng", "môi", "trường", "đất", "đai", "thủ", "tục", "thẩm", "định", "phê", "duyệt", "điều", "chỉnh", "gia", "hạn", "thu", "hồi", "hủy", "bỏ", "xác", "nhận", "tình", "trạng", "hôn", "nhân", "người", "nước", "ngoài"]
-FIELDS = ["Hộ tịch", "Chứng thực", "Lý lịch tư pháp", "Hoạt động xây dựng", "Đường bộ", "Khám bệnh, chữa bệnh",
-          "Xuất bản, In và Phát hành", "Đất đai", "Môi trường", "Giáo dục và Đào tạo", "Lưu thông hàng hóa"]
+WORDS = [
+    "Đăng",
+    "ký",
+    "kết",
+    "hôn",
+    "khai",
+    "sinh",
+    "khai",
+    "tử",
+    "chứng",
+    "thực",
+    "bản",
+    "sao",
+    "cấp",
+    "giấy",
+    "phép",
+    "xây",
+    "dựng",
+    "sửa",
+    "chữa",
+    "cải",
+    "tạo",
+    "lý",
+    "lịch",
+    "tư",
+    "pháp",
+    "đổi",
+    "giấy",
+    "phép",
+    "lái",
+    "xe",
+    "công",
+    "nhận",
+    "trường",
+    "đạt",
+    "chuẩn",
+    "quốc",
+    "gia",
+    "chứng",
+    "chỉ",
+    "hành",
+    "nghề",
+    "khám",
+    "bệnh",
+    "chữa",
+    "bệnh",
+    "xuất",
+    "bản",
+    "bản",
+    "tin",
+    "hàng",
+    "hóa",
+    "tự",
+    "do",
+    "lưu",
+    "hành",
+    "đủ",
+    "điều",
+    "kiện",
+    "kinh",
+    "doanh",
+    "thuốc",
+    "bảo",
+    "vệ",
+    "thực",
+    "vật",
+    "phân",
+    "bón",
+    "giống",
+    "cây",
+    "trồng",
+    "môi",
+    "trường",
+    "đất",
+    "đai",
+    "thủ",
+    "tục",
+    "thẩm",
+    "định",
+    "phê",
+    "duyệt",
+    "điều",
+    "chỉnh",
+    "gia",
+    "hạn",
+    "thu",
+    "hồi",
+    "hủy",
+    "bỏ",
+    "xác",
+    "nhận",
+    "tình",
+    "trạng",
+    "hôn",
+    "nhân",
+    "người",
+    "nước",
+    "ngoài",
+]
+FIELDS = [
+    "Hộ tịch",
+    "Chứng thực",
+    "Lý lịch tư pháp",
+    "Hoạt động xây dựng",
+    "Đường bộ",
+    "Khám bệnh, chữa bệnh",
+    "Xuất bản, In và Phát hành",
+    "Đất đai",
+    "Môi trường",
+    "Giáo dục và Đào tạo",
+    "Lưu thông hàng hóa",
+]
 
 
 def setup_django(db: str) -> None:
@@ -69,8 +178,10 @@ def generate() -> None:
 
     rng = random.Random(14)
     with transaction.atomic():
-        levels = [UnitLevel.objects.create(code=c, name=n, rank=r)
-                  for c, n, r in [("province", "Cấp tỉnh", 1), ("commune", "Cấp xã", 3)]]
+        levels = [
+            UnitLevel.objects.create(code=c, name=n, rank=r)
+            for c, n, r in [("province", "Cấp tỉnh", 1), ("commune", "Cấp xã", 3)]
+        ]
         fields = Field.objects.bulk_create(Field(name=n, search_text=fold(n)) for n in FIELDS)
         procedures = Procedure.objects.bulk_create(
             Procedure(code=f"{rng.choice('12')}.{i:06d}") for i in range(N_PROCEDURES)
@@ -79,11 +190,18 @@ def generate() -> None:
         for p in procedures:
             name = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 12))).capitalize()
             field = rng.choice(fields)
-            versions.append(ProcedureVersion(
-                procedure=p, number=1, valid_from=dt.date(2025, 7, 1), is_current=True, name=name, field=field,
-                time_limit_value=Decimal(rng.choice([1, 3, 5, 10, 15, 20, 30])),
-                search_text=version_search_text(code=p.code, name=name, field_name=field.name),
-            ))
+            versions.append(
+                ProcedureVersion(
+                    procedure=p,
+                    number=1,
+                    valid_from=dt.date(2025, 7, 1),
+                    is_current=True,
+                    name=name,
+                    field=field,
+                    time_limit_value=Decimal(rng.choice([1, 3, 5, 10, 15, 20, 30])),
+                    search_text=version_search_text(code=p.code, name=name, field_name=field.name),
+                )
+            )
         versions = ProcedureVersion.objects.bulk_create(versions, batch_size=1000)
         through = ProcedureVersion.levels.through
         through.objects.bulk_create(
@@ -141,7 +259,9 @@ def measure(db: str) -> None:
             where = " AND ".join(["v.search_text LIKE %s"] * len(terms))
             params = [f"%{t}%" for t in terms]
             t0 = time.perf_counter()
-            cursor.execute(f"SELECT COUNT(*) FROM catalog_procedureversion v WHERE v.is_current AND {where}", params)
+            cursor.execute(
+                f"SELECT COUNT(*) FROM catalog_procedureversion v WHERE v.is_current AND {where}", params
+            )
             cursor.fetchone()
             cursor.execute(
                 "SELECT p.code, v.name, f.name FROM catalog_procedureversion v "
@@ -154,10 +274,14 @@ def measure(db: str) -> None:
 
     p50, p95 = percentile(api_ms, 50), percentile(api_ms, 95)
     b50, b95 = percentile(sql_ms, 50), percentile(sql_ms, 95)
-    print(f"[{db}] {N_PROCEDURES} procedures generated in {gen_s:.1f} s; {N_QUERIES} searches, "
-          f"median {statistics.median(counts):.0f} matches")
-    print(f"[{db}] API search    p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  (goal p95 <= 30 ms: "
-          f"{'met' if p95 <= 30 else 'NOT met'})")
+    print(
+        f"[{db}] {N_PROCEDURES} procedures generated in {gen_s:.1f} s; {N_QUERIES} searches, "
+        f"median {statistics.median(counts):.0f} matches"
+    )
+    print(
+        f"[{db}] API search    p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  (goal p95 <= 30 ms: "
+        f"{'met' if p95 <= 30 else 'NOT met'})"
+    )
     print(f"[{db}] raw SQL       p50 {b50:6.2f} ms  p95 {b95:6.2f} ms")
     print(f"[{db}] ratio API/SQL p50 {p50 / b50:5.2f}x  p95 {p95 / b95:5.2f}x")
 

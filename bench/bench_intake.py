@@ -139,9 +139,28 @@ def run_wrk(base: str, token: str, body: str, *, clients: int, seconds: int, run
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(WRK_LUA)
     out = subprocess.run(
-        ["wrk", "-t", str(min(2, clients)), "-c", str(clients), "-d", f"{seconds}s", "--timeout", "10s", "-s", f.name,
-         base, "--", token, body, run_id],
-        check=True, capture_output=True, text=True, timeout=seconds + 60,
+        [
+            "wrk",
+            "-t",
+            str(min(2, clients)),
+            "-c",
+            str(clients),
+            "-d",
+            f"{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            f.name,
+            base,
+            "--",
+            token,
+            body,
+            run_id,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
     ).stdout
     Path(f.name).unlink()
     m = re.search(r"RESULT requests=(\d+) errors_status=(\d+) p50_us=(\d+) p99_us=(\d+)", out)
@@ -181,18 +200,29 @@ def main() -> None:
         rows = []
         with Gunicorn(url, workers=args.workers) as server:
             # Warm up: every worker imports, connects and builds its calendar.
-            run_wrk(server.base, world.officer_tokens[0], body, clients=args.clients, seconds=2, run_id="warm")
+            run_wrk(
+                server.base, world.officer_tokens[0], body, clients=args.clients, seconds=2, run_id="warm"
+            )
             for r in range(args.rounds):
                 tps = run_pgbench(url, script, clients=args.clients, seconds=args.seconds)
                 before = Dossier.objects.count()
-                w = run_wrk(server.base, world.officer_tokens[0], body, clients=args.clients,
-                            seconds=args.seconds, run_id=f"r{r}")
+                w = run_wrk(
+                    server.base,
+                    world.officer_tokens[0],
+                    body,
+                    clients=args.clients,
+                    seconds=args.seconds,
+                    run_id=f"r{r}",
+                )
                 created = Dossier.objects.count() - before
                 http = created / args.seconds
                 rows.append((tps, http, w))
-                print(f"round {r + 1}: pgbench {tps:8.1f} tps | HTTP {http:7.1f} dossiers/s "
-                      f"(p50 {w['p50_ms']:.1f} ms, p99 {w['p99_ms']:.1f} ms, {w['errors']} non-2xx, "
-                      f"{w['requests']} answers for {created} new dossiers) | ratio {http / tps:.3f}×", flush=True)
+                print(
+                    f"round {r + 1}: pgbench {tps:8.1f} tps | HTTP {http:7.1f} dossiers/s "
+                    f"(p50 {w['p50_ms']:.1f} ms, p99 {w['p99_ms']:.1f} ms, {w['errors']} non-2xx, "
+                    f"{w['requests']} answers for {created} new dossiers) | ratio {http / tps:.3f}×",
+                    flush=True,
+                )
                 # Every request carries a new key: an answer without a new dossier would be a replay.
                 assert created >= w["requests"], "some requests were idempotent replays: the keys repeat"
                 connection.close()
@@ -201,7 +231,9 @@ def main() -> None:
         assert codes == Dossier.objects.count(), "duplicate codes"
         tps = sum(r[0] for r in rows) / len(rows)
         http = sum(r[1] for r in rows) / len(rows)
-        print(f"\nintake, {args.clients} clients, {args.workers} gunicorn workers, {args.seconds}s × {args.rounds}:")
+        print(
+            f"\nintake, {args.clients} clients, {args.workers} gunicorn workers, {args.seconds}s × {args.rounds}:"
+        )
         print(f"  pgbench (same inserts): {tps:8.1f} dossiers/s")
         print(f"  HTTP (gunicorn+Django): {http:8.1f} dossiers/s")
         print(f"  ratio {http / tps:.3f}×   (goal ≥ 0.25×)")

@@ -63,23 +63,37 @@ def main() -> None:
             random.Random(7).shuffle(rows)
 
             csrf = secrets.token_hex(16)  # an unmasked 32-character secret, in the cookie and the form
-            post_headers = {"Cookie": f"csrftoken={csrf}", "Content-Type": "application/x-www-form-urlencoded"}
+            post_headers = {
+                "Cookie": f"csrftoken={csrf}",
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
             targets = [
-                Target("static", [get_request("/static/" + staticfiles_storage.stored_name("css/motcua.css"))]),
+                Target(
+                    "static", [get_request("/static/" + staticfiles_storage.stored_name("css/motcua.css"))]
+                ),
                 Target("procedure", [get_request(f"/thu-tuc/{world.procedure_code}/")]),
                 Target("track page", [get_request(f"/tra-cuu/?ma={code}") for code, _phone in rows[:500]]),
-                Target("track POST", [
-                    post_request("/tra-cuu/", urlencode(
-                        {"csrfmiddlewaretoken": csrf, "ma": code, "sdt": phone[-4:]}).encode(), headers=post_headers)
-                    for code, phone in rows
-                ]),
+                Target(
+                    "track POST",
+                    [
+                        post_request(
+                            "/tra-cuu/",
+                            urlencode({"csrfmiddlewaretoken": csrf, "ma": code, "sdt": phone[-4:]}).encode(),
+                            headers=post_headers,
+                        )
+                        for code, phone in rows
+                    ],
+                ),
             ]
             with Gunicorn(url, workers=args.workers, settings="bench_settings") as server:
                 for t in targets:  # warm up, and prove each target answers as expected before timing it
                     r = asyncio.run(open_loop(server.port, t.requests, rate=50, seconds=1, expect=t.expect))
                     assert r["errors"] == 0, f"{t.label}: {r['errors']} unexpected answers"
-                print(f"open loop, {args.seconds:.0f} s a rate, {args.workers} gunicorn workers, "
-                      f"p99 limit {P99_LIMIT_MS:.0f} ms", flush=True)
+                print(
+                    f"open loop, {args.seconds:.0f} s a rate, {args.workers} gunicorn workers, "
+                    f"p99 limit {P99_LIMIT_MS:.0f} ms",
+                    flush=True,
+                )
                 rate_search(server.port, targets, rates, seconds=args.seconds, p99_limit_ms=P99_LIMIT_MS)
 
     base = targets[0].best

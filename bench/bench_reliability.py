@@ -118,8 +118,10 @@ async def crash_intakes(server: Gunicorn, tokens: list[str], body: bytes, *, n: 
                 await asyncio.sleep(0.01)
             in_flight = n - len(queue) - len(acked)
             await loop.run_in_executor(None, server.kill9)
-            print(f"  kill -9 of the server group after {len(acked):,} acknowledged, ~{in_flight} in flight",
-                  flush=True)
+            print(
+                f"  kill -9 of the server group after {len(acked):,} acknowledged, ~{in_flight} in flight",
+                flush=True,
+            )
             started = time.monotonic()
             await loop.run_in_executor(None, server.start)
             print(f"  restarted in {time.monotonic() - started:.1f} s", flush=True)
@@ -165,8 +167,11 @@ async def conflicting_actions(port: int, tokens: list[str], codes: list[str]) ->
     async def pair(code: str) -> None:
         async with semaphore:
             raws = [
-                post_request(f"/api/v1/dossiers/{code}/actions/forward", body,
-                             headers={"Authorization": f"Bearer {t}", "Content-Type": "application/json"})
+                post_request(
+                    f"/api/v1/dossiers/{code}/actions/forward",
+                    body,
+                    headers={"Authorization": f"Bearer {t}", "Content-Type": "application/json"},
+                )
                 for t in tokens[:2]
             ]
             answers = await asyncio.gather(*(exchange(port, raw) for raw in raws))
@@ -196,13 +201,17 @@ def check_actions(codes: list[str]) -> dict:
         .annotate(n=Count("id"), seqs=Count("seq", distinct=True), top=Max("seq"))
     }
     forwards = Counter(
-        DossierEvent.objects.filter(dossier_id__in=dossiers, action="forward").values_list("dossier_id", flat=True)
+        DossierEvent.objects.filter(dossier_id__in=dossiers, action="forward").values_list(
+            "dossier_id", flat=True
+        )
     )
     double = sum(1 for pk in dossiers if forwards[pk] > 1)
     inconsistent = sum(
         1
         for pk, d in dossiers.items()
-        if events[pk]["n"] != d.version or events[pk]["seqs"] != events[pk]["n"] or events[pk]["top"] != d.version
+        if events[pk]["n"] != d.version
+        or events[pk]["seqs"] != events[pk]["n"]
+        or events[pk]["top"] != d.version
     )
     return {
         "dossiers": len(dossiers),
@@ -219,7 +228,9 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=1_000)
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
-    assert 100 <= args.intakes <= 20_000 and 1 <= args.kills <= 5 and 1 <= args.pairs <= min(5_000, args.intakes)
+    assert (
+        100 <= args.intakes <= 20_000 and 1 <= args.kills <= 5 and 1 <= args.pairs <= min(5_000, args.intakes)
+    )
 
     started = time.monotonic()
     with bench_database(DB) as url:
@@ -235,13 +246,20 @@ def main() -> None:
         server = Gunicorn(url, workers=args.workers, settings="bench_settings")
         try:
             server.start()
-            print(f"(a) {args.intakes:,} intakes, {CLIENTS} clients, {args.workers} gunicorn workers, "
-                  f"{args.kills} × kill -9 of the whole server", flush=True)
-            a = asyncio.run(crash_intakes(server, world.officer_tokens, body, n=args.intakes, kills=args.kills))
+            print(
+                f"(a) {args.intakes:,} intakes, {CLIENTS} clients, {args.workers} gunicorn workers, "
+                f"{args.kills} × kill -9 of the whole server",
+                flush=True,
+            )
+            a = asyncio.run(
+                crash_intakes(server, world.officer_tokens, body, n=args.intakes, kills=args.kills)
+            )
             checked = check_intakes(a["acked"], officer_ids, a["sent"])
             connection.close()
-            print(f"  {a['sent']:,} keys sent in {a['seconds']:.0f} s "
-                  f"({checked['acknowledged'] / a['seconds']:.0f} acknowledged/s including the restarts)")
+            print(
+                f"  {a['sent']:,} keys sent in {a['seconds']:.0f} s "
+                f"({checked['acknowledged'] / a['seconds']:.0f} acknowledged/s including the restarts)"
+            )
             for k, v in sorted(a["stats"].items()):
                 print(f"    {k:52} {v:7,}")
             for k, v in checked.items():
@@ -263,15 +281,29 @@ def main() -> None:
         finally:
             server.stop()
 
-    ok_a = (checked["lost"] == 0 and checked["duplicate codes"] == 0 and checked["keys with more than one dossier"] == 0
-            and checked["answered code ≠ the key's dossier"] == 0 and checked["dossiers beyond one per key"] == 0
-            and checked["sent, never acknowledged (gave up)"] == 0 and a["sent"] == args.intakes)
-    ok_b = acted["double transitions"] == 0 and acted["events ≠ version or repeated seq"] == 0 and not b["bad_pairs"]
-    print(f"\n(a) acknowledged {checked['acknowledged']:,}, retried {a['stats']['retries']:,}, lost {checked['lost']}, "
-          f"duplicates {checked['duplicate codes'] + checked['keys with more than one dossier']}: "
-          f"{'PASS' if ok_a else 'FAIL'}")
-    print(f"(b) pairs {len(codes):,}, one winner each {b['outcomes'][(200, 409)]:,}, "
-          f"double transitions {acted['double transitions']}: {'PASS' if ok_b else 'FAIL'}")
+    ok_a = (
+        checked["lost"] == 0
+        and checked["duplicate codes"] == 0
+        and checked["keys with more than one dossier"] == 0
+        and checked["answered code ≠ the key's dossier"] == 0
+        and checked["dossiers beyond one per key"] == 0
+        and checked["sent, never acknowledged (gave up)"] == 0
+        and a["sent"] == args.intakes
+    )
+    ok_b = (
+        acted["double transitions"] == 0
+        and acted["events ≠ version or repeated seq"] == 0
+        and not b["bad_pairs"]
+    )
+    print(
+        f"\n(a) acknowledged {checked['acknowledged']:,}, retried {a['stats']['retries']:,}, lost {checked['lost']}, "
+        f"duplicates {checked['duplicate codes'] + checked['keys with more than one dossier']}: "
+        f"{'PASS' if ok_a else 'FAIL'}"
+    )
+    print(
+        f"(b) pairs {len(codes):,}, one winner each {b['outcomes'][(200, 409)]:,}, "
+        f"double transitions {acted['double transitions']}: {'PASS' if ok_b else 'FAIL'}"
+    )
     print(f"total {time.monotonic() - started:.0f} s")
 
 

@@ -27,14 +27,32 @@ DB = "motcua_bench_staff"
 
 def wrk(base: str, path: str, token: str, *, clients: int, seconds: int) -> dict:
     out = subprocess.run(
-        ["wrk", "-t", str(min(2, clients)), "-c", str(clients), "-d", f"{seconds}s", "--timeout", "10s",
-         "--latency", "-H", f"Authorization: Bearer {token}", base + path],
-        check=True, capture_output=True, text=True, timeout=seconds + 60,
+        [
+            "wrk",
+            "-t",
+            str(min(2, clients)),
+            "-c",
+            str(clients),
+            "-d",
+            f"{seconds}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            "-H",
+            f"Authorization: Bearer {token}",
+            base + path,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
     ).stdout
+
     def ms(label):
         m = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
         value, unit = float(m.group(1)), m.group(2)
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"p50": ms("50%"), "p99": ms("99%"), "rps": rps, "non2xx": int(non2xx.group(1)) if non2xx else 0}
@@ -114,7 +132,9 @@ def run_bench(url: str, args) -> None:
         "SELECT d.* FROM dossiers_dossieragency p JOIN dossiers_dossier d ON d.id = p.dossier_id "
         "WHERE p.agency_id = %s ORDER BY p.due_at, p.dossier_id LIMIT 100"
     )
-    count_sql = "SELECT count(*) FROM (SELECT 1 FROM dossiers_dossieragency WHERE agency_id = %s LIMIT 10001) q"
+    count_sql = (
+        "SELECT count(*) FROM (SELECT 1 FROM dossiers_dossieragency WHERE agency_id = %s LIMIT 10001) q"
+    )
     page_params = [agency_id]
     raw = connection.connection
     timings = []
@@ -141,10 +161,14 @@ def run_bench(url: str, args) -> None:
 
     print(f"\nstaff list, {total:,} dossiers, {visible:,} visible, limit=100, {args.workers} workers:")
     print(f"  hand-written SQL (page + capped count), 1 client: median {sql_p50:6.1f} ms")
-    print(f"  HTTP  1 client : median {one['p50']:6.1f} ms  p99 {one['p99']:6.1f} ms  {one['rps']:6.1f} req/s "
-          f"({one['non2xx']} non-2xx)  ratio to SQL {one['p50'] / sql_p50:.2f}×")
-    print(f"  HTTP 16 clients: median {many['p50']:6.1f} ms  p99 {many['p99']:6.1f} ms  {many['rps']:6.1f} req/s "
-          f"({many['non2xx']} non-2xx)")
+    print(
+        f"  HTTP  1 client : median {one['p50']:6.1f} ms  p99 {one['p99']:6.1f} ms  {one['rps']:6.1f} req/s "
+        f"({one['non2xx']} non-2xx)  ratio to SQL {one['p50'] / sql_p50:.2f}×"
+    )
+    print(
+        f"  HTTP 16 clients: median {many['p50']:6.1f} ms  p99 {many['p99']:6.1f} ms  {many['rps']:6.1f} req/s "
+        f"({many['non2xx']} non-2xx)"
+    )
     print("  goal: median ≤ 24 ms with 1 client:", "met" if one["p50"] <= 24 else "NOT met")
     print("\nplan of the page query:\n" + plan)
 

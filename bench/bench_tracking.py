@@ -58,8 +58,10 @@ def main() -> None:
         targets = [Target("tracking", track), Target("floor", floor, expect=404)]
         with Gunicorn(url, workers=args.workers, settings="bench_settings") as server:
             asyncio.run(open_loop(server.port, track, rate=100, seconds=2))  # warm up
-            print(f"open loop, {args.seconds:.0f} s a rate, {args.workers} gunicorn workers, p99 limit {P99_LIMIT_MS} ms; "
-                  "each rate runs tracking then the floor")
+            print(
+                f"open loop, {args.seconds:.0f} s a rate, {args.workers} gunicorn workers, p99 limit {P99_LIMIT_MS} ms; "
+                "each rate runs tracking then the floor"
+            )
             rate_search(server.port, targets, rates, seconds=args.seconds, p99_limit_ms=P99_LIMIT_MS)
         best, floor_best = targets[0].best, targets[1].best
         print(f"\ntracking lookup: highest rate with p99 ≤ {P99_LIMIT_MS:.0f} ms: {best} req/s (goal ≥ 500)")

@@ -130,7 +130,9 @@ def seed(*, officers: int = 4, specialists: int = 2, extra_agencies: int = 0) ->
         agency_ids = [commune.pk, dept.pk]
         for i in range(extra_agencies):
             kind = AgencyKind.PEOPLES_COMMITTEE if i % 3 else AgencyKind.DEPARTMENT
-            agency = AgencyFactory(identifier=f"000.{i // 100:02d}.{i % 100:02d}.H49", name=f"Cơ quan {i}", kind=kind)
+            agency = AgencyFactory(
+                identifier=f"000.{i // 100:02d}.{i % 100:02d}.H49", name=f"Cơ quan {i}", kind=kind
+            )
             Desk.objects.create(agency=agency, name=f"Bộ phận Một cửa {i}")
             agency_ids.append(agency.pk)
     return World(
@@ -191,13 +193,19 @@ class Gunicorn:
         cmd = [
             str(Path(PYTHON).parent / "gunicorn"),
             "config.wsgi",
-            "--bind", f"127.0.0.1:{self.port}",
-            "--workers", str(self.workers),
-            "--worker-class", "sync",
-            "--backlog", "2048",
-            "--log-level", "error",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--worker-class",
+            "sync",
+            "--backlog",
+            "2048",
+            "--log-level",
+            "error",
             "--preload",
-            "--pythonpath", str(ROOT / "bench"),
+            "--pythonpath",
+            str(ROOT / "bench"),
             *self.extra,
         ]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
@@ -205,7 +213,10 @@ class Gunicorn:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.proc.returncode}")
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2),
+            ):
                 return self
             time.sleep(0.1)
         self.stop()
@@ -266,7 +277,9 @@ def percentile(sorted_values: list[float], q: float) -> float:
 def run(cmd: list[str], **kwargs) -> str:
     done = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
     if done.returncode:
-        raise RuntimeError(f"{cmd[0]} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+        raise RuntimeError(
+            f"{cmd[0]} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+        )
     return done.stdout
 
 
@@ -293,7 +306,9 @@ def get_request(path: str, *, headers: dict[str, str] | None = None) -> bytes:
 
 def post_request(path: str, body: bytes, *, headers: dict[str, str] | None = None) -> bytes:
     head = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
-    return (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}Content-Length: {len(body)}\r\n\r\n").encode() + body
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
 
 
 async def http_exchange(conn: Conn, raw: bytes) -> tuple[int, bool, bytes]:
@@ -317,7 +332,9 @@ async def http_exchange(conn: Conn, raw: bytes) -> tuple[int, bool, bytes]:
     return status, reusable, body
 
 
-async def open_loop(port: int, requests: list[bytes], *, rate: float, seconds: float, expect: int = 200) -> dict:
+async def open_loop(
+    port: int, requests: list[bytes], *, rate: float, seconds: float, expect: int = 200
+) -> dict:
     """Send `rate` requests a second for `seconds` on a fixed schedule; latencies from the schedule."""
     idle: list[Conn] = []
     opened = peak = 0  # open now, most open at once
@@ -340,7 +357,9 @@ async def open_loop(port: int, requests: list[bytes], *, rate: float, seconds: f
                 peak = max(peak, opened)
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
                 conn = Conn(reader, writer)
-            status, reusable, _body = await asyncio.wait_for(http_exchange(conn, requests[i % len(requests)]), 10)
+            status, reusable, _body = await asyncio.wait_for(
+                http_exchange(conn, requests[i % len(requests)]), 10
+            )
             latencies.append((loop.time() - due) * 1000)
             if status != expect:
                 errors += 1
@@ -395,7 +414,9 @@ class Target:
     results: list[dict] = field(default_factory=list)
 
 
-def rate_search(port: int, targets: list[Target], rates: list[int], *, seconds: float, p99_limit_ms: float) -> None:
+def rate_search(
+    port: int, targets: list[Target], rates: list[int], *, seconds: float, p99_limit_ms: float
+) -> None:
     """For each rate in increasing order, run every target still in the race, one after the other (so a
     target and its baseline see the same machine, minute by minute). A rate passes when p99 ≤ the limit,
     every answer has the expected status and the generator kept its schedule; a target leaves the race
@@ -410,9 +431,12 @@ def rate_search(port: int, targets: list[Target], rates: list[int], *, seconds: 
             r["ok"] = ok
             r["load"] = os.getloadavg()[0]
             t.results.append(r)
-            print(f"  {t.label:14} {rate:5d}/s: p50 {r['p50']:6.1f} ms  p99 {r['p99']:7.1f} ms  errors {r['errors']:4d}  "
-                  f"conns {r['connections']:3d}  send lag max {r['send_lag_max']:5.1f} ms  "
-                  f"load {r['load']:4.1f}  {'ok' if ok else 'FAIL'}", flush=True)
+            print(
+                f"  {t.label:14} {rate:5d}/s: p50 {r['p50']:6.1f} ms  p99 {r['p99']:7.1f} ms  errors {r['errors']:4d}  "
+                f"conns {r['connections']:3d}  send lag max {r['send_lag_max']:5.1f} ms  "
+                f"load {r['load']:4.1f}  {'ok' if ok else 'FAIL'}",
+                flush=True,
+            )
             if ok:
                 t.best, t.failures = max(t.best, rate), 0
             else:

@@ -44,7 +44,16 @@ class StepInline(admin.TabularInline):
 
 @admin.register(ProcedureVersion)
 class ProcedureVersionAdmin(admin.ModelAdmin):
-    list_display = ["procedure", "number", "name", "field", "competent_agency", "valid_from", "valid_to", "is_current"]
+    list_display = [
+        "procedure",
+        "number",
+        "name",
+        "field",
+        "competent_agency",
+        "valid_from",
+        "valid_to",
+        "is_current",
+    ]
     list_filter = ["is_current", "field", "levels", "online_service"]
     search_fields = ["procedure__code", "name"]
     list_select_related = ["procedure", "field", "competent_agency"]
@@ -54,7 +63,9 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # Keep the folded search key in step with the name edited here.
-        obj.search_text = version_search_text(code=obj.procedure.code, name=obj.name, field_name=obj.field.name)
+        obj.search_text = version_search_text(
+            code=obj.procedure.code, name=obj.name, field_name=obj.field.name
+        )
         super().save_model(request, obj, form, change)
 
 

@@ -46,7 +46,11 @@ class Procedure(TimeStampedModel):
         _("code"),
         max_length=40,
         unique=True,
-        validators=[RegexValidator(PROCEDURE_CODE_RE, _("A procedure code looks like 1.000894 or 2.001218.000.00.00.H38."))],
+        validators=[
+            RegexValidator(
+                PROCEDURE_CODE_RE, _("A procedure code looks like 1.000894 or 2.001218.000.00.00.H38.")
+            )
+        ],
         help_text=_("Mã TTHC in the national database (CSDL quốc gia về TTHC)."),
     )
 
@@ -64,14 +68,22 @@ class ProcedureVersion(TimeStampedModel):
 
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
-    valid_from = models.DateField(_("effective from"), help_text=_("Ngày có hiệu lực of the publishing decision."))
-    valid_to = models.DateField(_("effective until"), null=True, blank=True, help_text=_("Empty while in force."))
+    valid_from = models.DateField(
+        _("effective from"), help_text=_("Ngày có hiệu lực of the publishing decision.")
+    )
+    valid_to = models.DateField(
+        _("effective until"), null=True, blank=True, help_text=_("Empty while in force.")
+    )
     is_current = models.BooleanField(_("current"), default=False, editable=False)
 
     name = models.CharField(_("name"), max_length=500)
-    field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="versions", verbose_name=_("field"))
+    field = models.ForeignKey(
+        Field, on_delete=models.PROTECT, related_name="versions", verbose_name=_("field")
+    )
     levels = models.ManyToManyField(
-        UnitLevel, related_name="procedure_versions", verbose_name=_("levels"),
+        UnitLevel,
+        related_name="procedure_versions",
+        verbose_name=_("levels"),
         help_text=_("Cấp thực hiện: the tiers of government that carry out the procedure."),
     )
     competent_agency = models.ForeignKey(
@@ -81,36 +93,55 @@ class ProcedureVersion(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="procedure_versions",
         verbose_name=_("competent agency"),
-        help_text=_("Cơ quan có thẩm quyền. Empty when each commune's People's Committee decides in its own area."),
+        help_text=_(
+            "Cơ quan có thẩm quyền. Empty when each commune's People's Committee decides in its own area."
+        ),
     )
     time_limit_value = models.DecimalField(
-        _("time limit"), max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0.25"))],
+        _("time limit"),
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25"))],
         help_text=_("Thời hạn giải quyết, counted in working time from the receipt moment."),
     )
     time_limit_unit = models.CharField(
         _("time limit unit"), max_length=20, choices=TimeLimitUnit.choices, default=TimeLimitUnit.WORKING_DAYS
     )
     time_limit_text = models.CharField(
-        _("time limit as published"), max_length=500, blank=True,
+        _("time limit as published"),
+        max_length=500,
+        blank=True,
         help_text=_("The wording of the published record, which may add conditions."),
     )
-    applicants = models.CharField(_("applicants"), max_length=500, blank=True, help_text=_("Đối tượng thực hiện."))
-    requirements = models.TextField(_("requirements and conditions"), blank=True, help_text=_("Yêu cầu, điều kiện."))
+    applicants = models.CharField(
+        _("applicants"), max_length=500, blank=True, help_text=_("Đối tượng thực hiện.")
+    )
+    requirements = models.TextField(
+        _("requirements and conditions"), blank=True, help_text=_("Yêu cầu, điều kiện.")
+    )
     result = models.CharField(_("result"), max_length=500, blank=True, help_text=_("Kết quả thực hiện."))
-    legal_basis = models.TextField(_("legal basis"), blank=True, help_text=_("Căn cứ pháp lý, one document a line."))
+    legal_basis = models.TextField(
+        _("legal basis"), blank=True, help_text=_("Căn cứ pháp lý, one document a line.")
+    )
     online_service = models.CharField(
         _("online service"), max_length=10, choices=OnlineService.choices, default=OnlineService.NONE
     )
     accepts_desk = models.BooleanField(_("filed at a desk"), default=True)
     accepts_post = models.BooleanField(_("filed by post"), default=True)
     boundary_free = models.BooleanField(
-        _("boundary-free"), default=True,
+        _("boundary-free"),
+        default=True,
         help_text=_("Không phụ thuộc địa giới hành chính: any desk in the province may receive it."),
     )
     supplement_policy = models.CharField(
-        _("clock on supplement"), max_length=10, choices=SupplementPolicy.choices, default=SupplementPolicy.PAUSE
+        _("clock on supplement"),
+        max_length=10,
+        choices=SupplementPolicy.choices,
+        default=SupplementPolicy.PAUSE,
     )
-    search_text = models.TextField(editable=False, default="", help_text="Folded code, name and field for search.")
+    search_text = models.TextField(
+        editable=False, default="", help_text="Folded code, name and field for search."
+    )
 
     class Meta:
         ordering = ["procedure__code", "number"]
@@ -162,7 +193,9 @@ class RequiredDocument(TimeStampedModel):
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="documents")
     position = models.PositiveSmallIntegerField(_("position"))
     name = models.CharField(_("name"), max_length=500)
-    form = models.CharField(_("form"), max_length=20, choices=DocumentForm.choices, default=DocumentForm.ORIGINAL)
+    form = models.CharField(
+        _("form"), max_length=20, choices=DocumentForm.choices, default=DocumentForm.ORIGINAL
+    )
     count = models.PositiveSmallIntegerField(_("count"), default=1)
     is_optional = models.BooleanField(_("optional"), default=False, help_text=_("Only in some cases."))
     template = models.FileField(_("form template"), upload_to="catalog/templates/", blank=True)
@@ -171,7 +204,9 @@ class RequiredDocument(TimeStampedModel):
         ordering = ["version", "position"]
         verbose_name = _("required document")
         verbose_name_plural = _("required documents")
-        constraints = [models.UniqueConstraint(fields=["version", "position"], name="document_unique_position")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "position"], name="document_unique_position")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -207,11 +242,19 @@ class ProcessStep(TimeStampedModel):
     name = models.CharField(_("name"), max_length=300)
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     agency = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="process_steps",
-        verbose_name=_("agency"), help_text=_("Empty: the competent agency of the dossier."),
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="process_steps",
+        verbose_name=_("agency"),
+        help_text=_("Empty: the competent agency of the dossier."),
     )
     duration_days = models.DecimalField(
-        _("share (working days)"), max_digits=6, decimal_places=3, validators=[MinValueValidator(Decimal("0.001"))],
+        _("share (working days)"),
+        max_digits=6,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0.001"))],
         help_text=_("Fraction of a working day: ¼ day = 2 working hours."),
     )
 

@@ -359,8 +359,7 @@ def _choice(text: str, table: dict[str, str], allowed: Iterable[str]) -> str:
     value = table.get(_header_key(text))
     if value is None:
         raise _Invalid(
-            _("“%(value)s” is not one of: %(allowed)s")
-            % {"value": text, "allowed": ", ".join(allowed)}
+            _("“%(value)s” is not one of: %(allowed)s") % {"value": text, "allowed": ", ".join(allowed)}
         )
     return value
 
@@ -381,9 +380,7 @@ def _bounded(text: str, max_length: int) -> str:
 
 def _time_limit(text: str) -> Decimal:
     if not _DECIMAL.match(text):
-        raise _Invalid(
-            _("“%(value)s” is not a positive number such as 15 or 0.5") % {"value": text}
-        )
+        raise _Invalid(_("“%(value)s” is not a positive number such as 15 or 0.5") % {"value": text})
     value = Decimal(text.replace(",", "."))
     if value < Decimal("0.25") or value != value.quantize(Decimal("0.01")) or value >= 100000:
         raise _Invalid(_("the time limit must be at least 0.25, below 100000, with at most 2 decimals"))
@@ -401,9 +398,7 @@ def _share(text: str) -> Fraction:
     elif _DECIMAL.match(compact):
         share = Fraction(Decimal(compact.replace(",", ".")))
     else:
-        raise _Invalid(
-            _("“%(value)s” is not a number of days such as 1, 0.25 or 1/4") % {"value": text}
-        )
+        raise _Invalid(_("“%(value)s” is not a number of days such as 1, 0.25 or 1/4") % {"value": text})
     if share <= 0 or share >= 1000 or (share * 1000).denominator != 1:
         raise _Invalid(
             _("a step takes more than 0 and less than 1000 days, in thousandths of a day (%(value)s)")
@@ -435,9 +430,7 @@ def _date(text: str) -> dt.date:
             return dt.date(int(match[3]), int(match[2]), int(match[1]))
     except ValueError as exc:
         raise _Invalid(_("“%(value)s” is not a date of the calendar") % {"value": text}) from exc
-    raise _Invalid(
-        _("“%(value)s” is not a date written YYYY-MM-DD or DD/MM/YYYY") % {"value": text}
-    )
+    raise _Invalid(_("“%(value)s” is not a date written YYYY-MM-DD or DD/MM/YYYY") % {"value": text})
 
 
 def _format_days(value: Fraction | Decimal) -> str:
@@ -522,8 +515,7 @@ class _RowValidator:
             is_optional = _OPTIONAL.get(key) == "yes" or _BOOLEANS.get(key) == "yes"
             if not is_optional and _BOOLEANS.get(key) != "no":
                 raise _Invalid(
-                    _("the fourth part is “optional” or empty, not “%(value)s”")
-                    % {"value": optional}
+                    _("the fourth part is “optional” or empty, not “%(value)s”") % {"value": optional}
                 )
         return DocumentData(
             name=_bounded(name, 500),

@@ -35,7 +35,9 @@ def _require_catalog_editor(request: HttpRequest) -> None:
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Spreadsheet (.xlsx or .csv)"),
-        help_text=gettext_lazy("One row per procedure; see docs/catalog-import.md. A file with any bad row imports nothing."),
+        help_text=gettext_lazy(
+            "One row per procedure; see docs/catalog-import.md. A file with any bad row imports nothing."
+        ),
     )
 
 
@@ -48,8 +50,11 @@ def catalog_import(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             if upload.size > settings.MAX_UPLOAD_BYTES:
-                form.add_error("file", _("The file is larger than the %(mb)d MB limit.") % {
-                    "mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)})
+                form.add_error(
+                    "file",
+                    _("The file is larger than the %(mb)d MB limit.")
+                    % {"mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)},
+                )
             else:
                 try:
                     summary = import_procedures(upload, upload.name)
@@ -77,7 +82,8 @@ def catalog_export(request: HttpRequest, fmt: str) -> HttpResponse:
         raise PermissionDenied
     content = export_procedures(fmt)
     content_type = (
-        "text/csv; charset=utf-8" if fmt == "csv"
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
         else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response = HttpResponse(content, content_type=content_type)

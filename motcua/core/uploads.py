@@ -95,7 +95,8 @@ def check_upload(
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in kinds:
         raise InvalidInput(
-            _("Files of this type are not accepted; use one of: %(types)s.") % {"types": ", ".join(sorted(kinds))},
+            _("Files of this type are not accepted; use one of: %(types)s.")
+            % {"types": ", ".join(sorted(kinds))},
             code="upload_bad_type",
         )
     upload.seek(0)
@@ -104,7 +105,8 @@ def check_upload(
     content_type, signatures = FILE_TYPES[extension]
     if head.startswith(_EXECUTABLE) or not head.startswith(signatures):
         raise InvalidInput(
-            _("The content of the file is not a .%(ext)s document.") % {"ext": extension}, code="upload_bad_type"
+            _("The content of the file is not a .%(ext)s document.") % {"ext": extension},
+            code="upload_bad_type",
         )
     if signatures is _ZIP:
         _check_office_archive(upload, limit)

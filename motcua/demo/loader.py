@@ -52,7 +52,10 @@ def load_units() -> dict[str, AdministrativeUnit]:
     for row in data["units"]:  # parents come before their children in the file
         if row["code"] not in units:
             units[row["code"]] = AdministrativeUnit.objects.create(
-                code=row["code"], name=row["name"], kind=row["kind"], level=levels[row["level"]],
+                code=row["code"],
+                name=row["name"],
+                kind=row["kind"],
+                level=levels[row["level"]],
                 parent=units.get(row["parent"]) if row.get("parent") else None,
             )
     return units
@@ -65,8 +68,12 @@ def load_agencies(units: dict[str, AdministrativeUnit]) -> dict[str, Agency]:
         agency = existing.get(row["identifier"])
         if agency is None:
             agency = Agency.objects.create(
-                identifier=row["identifier"], name=row["name"], short_name=row.get("short_name", "")[:60],
-                kind=row["kind"], unit=units[row["unit"]], address=row.get("address", ""),
+                identifier=row["identifier"],
+                name=row["name"],
+                short_name=row.get("short_name", "")[:60],
+                kind=row["kind"],
+                unit=units[row["unit"]],
+                address=row.get("address", ""),
                 phone=row.get("phone", "")[:30],
             )
         by_key[row["key"]] = agency
@@ -97,8 +104,11 @@ def _procedure_data(row: dict, agencies: dict[str, Agency]) -> ProcedureData:
 
     channels = set(row.get("channels", []))
     online = (
-        OnlineService.FULL if "online_full" in channels
-        else OnlineService.PARTIAL if "online_partial" in channels else OnlineService.NONE
+        OnlineService.FULL
+        if "online_full" in channels
+        else OnlineService.PARTIAL
+        if "online_partial" in channels
+        else OnlineService.NONE
     )
     return ProcedureData(
         code=row["code"],
@@ -127,8 +137,12 @@ def _procedure_data(row: dict, agencies: dict[str, Agency]) -> ProcedureData:
             for f in row.get("fees", [])
         ),
         steps=tuple(
-            StepData(name=s["name"], role=s["role"], duration_days=Decimal(str(s["days"])),
-                     agency_identifier=identifier(s.get("agency")))
+            StepData(
+                name=s["name"],
+                role=s["role"],
+                duration_days=Decimal(str(s["days"])),
+                agency_identifier=identifier(s.get("agency")),
+            )
             for s in row.get("steps", [])
         ),
     )
@@ -161,8 +175,13 @@ def load_users(agencies: dict[str, Agency]) -> None:
     for username, full_name, role, agency_key in DEMO_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, full_name=full_name, email=f"{username}@demo.motcua.local",
-                        is_staff=role != Role.CITIZEN, is_superuser=role == Role.ADMINISTRATOR)
+            user = User(
+                username=username,
+                full_name=full_name,
+                email=f"{username}@demo.motcua.local",
+                is_staff=role != Role.CITIZEN,
+                is_superuser=role == Role.ADMINISTRATOR,
+            )
             user.set_password(DEMO_PASSWORD)
             user.save()
         Membership.objects.get_or_create(
@@ -183,5 +202,10 @@ def load_demo() -> dict[str, int]:
     portal_load_demo()
     dossiers_load_demo(**demo_size())
     ratings_load_demo()
-    return {"units": len(units), "agencies": len(agencies), "procedures_created": created,
-            "procedures": Procedure.objects.count(), "users": len(DEMO_USERS)}
+    return {
+        "units": len(units),
+        "agencies": len(agencies),
+        "procedures_created": created,
+        "procedures": Procedure.objects.count(),
+        "users": len(DEMO_USERS),
+    }

@@ -5,17 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.catalog.selectors import catalog_cache
 from motcua.core.errors import NotFound
 from motcua.core.text import search_terms
 from motcua.portal.models import Announcement, GlossaryTerm
-
-GLOSSARY_CACHE_KEY = "portal:glossary:v1"
-GLOSSARY_CACHE_SECONDS = 300
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -61,22 +58,25 @@ class Term:
 
 
 def glossary_terms() -> tuple[Term, ...]:
-    """Every glossary term, cached: the `glossary` filter runs on every page that shows a name."""
-    terms = cache.get(GLOSSARY_CACHE_KEY)
-    if terms is None:
-        terms = tuple(
-            Term(t.abbreviation, t.expansion, t.explanation)
-            for t in GlossaryTerm.objects.order_by("abbreviation").only(
-                "abbreviation", "expansion", "explanation"
-            )
+    """Every glossary term: the `glossary` filter runs on every page that shows a name. Kept in the process
+    in `catalog_cache`, beside the procedure pages rendered with it, so that one change to the glossary
+    (signals, apps.py) drops both at the same instant and no page is kept with old explanations."""
+    return catalog_cache.get(("glossary",), _load_glossary)
+
+
+def _load_glossary() -> tuple[Term, ...]:
+    return tuple(
+        Term(t.abbreviation, t.expansion, t.explanation)
+        for t in GlossaryTerm.objects.order_by("abbreviation").only(
+            "abbreviation", "expansion", "explanation"
         )
-        cache.set(GLOSSARY_CACHE_KEY, terms, GLOSSARY_CACHE_SECONDS)
-    return terms
+    )
 
 
 def forget_glossary() -> None:
-    """Drop the cached term list after a change, so pages explain the new terms at once."""
-    cache.delete(GLOSSARY_CACHE_KEY)
+    """Drop the kept term list (and the pages rendered with it) after a change the signals do not see, such
+    as a bulk delete, so pages explain the new terms at once."""
+    catalog_cache.invalidate()
 
 
 def glossary_page() -> QuerySet[GlossaryTerm]:

@@ -36,7 +36,10 @@ def make_procedure(
             competent_agency_identifier=agency_identifier,
             result="Giấy chứng nhận",
             legal_basis="Luật Hộ tịch số 60/2014/QH13\nNghị định 123/2015/NĐ-CP",
-            documents=(DocumentData(name="Tờ khai theo mẫu"), DocumentData(name="Giấy tờ tùy thân", form="copy")),
+            documents=(
+                DocumentData(name="Tờ khai theo mẫu"),
+                DocumentData(name="Giấy tờ tùy thân", form="copy"),
+            ),
             fees=(FeeData(description="Lệ phí", amount=Decimal("0"), note="Miễn lệ phí"),),
             steps=(
                 StepData(name="Tiếp nhận hồ sơ", role=Role.RECEIVING_OFFICER, duration_days=Decimal("0.25")),

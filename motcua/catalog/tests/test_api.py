@@ -12,8 +12,14 @@ pytestmark = pytest.mark.django_db
 def catalog():
     justice = AgencyFactory(identifier="000.00.53.H48", name="Sở Tư pháp")
     make_procedure("1.000894", "Đăng ký kết hôn")
-    make_procedure("2.001263", "Cấp Phiếu lý lịch tư pháp", field_name="Lý lịch tư pháp", levels=("province",),
-                   days="10", agency_identifier=justice.identifier)
+    make_procedure(
+        "2.001263",
+        "Cấp Phiếu lý lịch tư pháp",
+        field_name="Lý lịch tư pháp",
+        levels=("province",),
+        days="10",
+        agency_identifier=justice.identifier,
+    )
     return justice
 
 

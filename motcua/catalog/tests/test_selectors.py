@@ -18,8 +18,14 @@ def catalog():
     make_procedure("1.001193", "Đăng ký khai sinh")
     make_procedure("2.000908", "Chứng thực bản sao từ bản chính giấy tờ, văn bản", field_name="Chứng thực")
     justice = AgencyFactory(identifier="000.00.53.H48", name="Sở Tư pháp")
-    make_procedure("2.001263", "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam", field_name="Lý lịch tư pháp",
-                   levels=("province",), days="10", agency_identifier=justice.identifier)
+    make_procedure(
+        "2.001263",
+        "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam",
+        field_name="Lý lịch tư pháp",
+        levels=("province",),
+        days="10",
+        agency_identifier=justice.identifier,
+    )
     return justice
 
 
@@ -61,7 +67,11 @@ def test_browse_by_agency_field_and_level(catalog):
 def test_a_commune_committee_lists_the_procedures_every_commune_decides(catalog):
     commune = UnitFactory(code="04000", name="Tô Hiệu", kind="Phường", level=UnitLevelFactory(code="commune"))
     committee = AgencyFactory(kind=AgencyKind.PEOPLES_COMMITTEE, unit=commune)
-    assert codes(selectors.procedures_current(agency=committee.identifier)) == ["1.000894", "1.001193", "2.000908"]
+    assert codes(selectors.procedures_current(agency=committee.identifier)) == [
+        "1.000894",
+        "1.001193",
+        "2.000908",
+    ]
 
 
 def test_detail_of_an_unknown_code_is_not_found(catalog):
@@ -72,8 +82,9 @@ def test_detail_of_an_unknown_code_is_not_found(catalog):
 
 def test_a_new_version_replaces_the_old_on_its_effective_date():
     make_procedure("1.000894", "Đăng ký kết hôn", valid_from=dt.date(2025, 7, 1))
-    later = make_procedure("1.000894", "Đăng ký kết hôn (sửa đổi)", valid_from=dt.date(2026, 3, 1),
-                           today=dt.date(2026, 1, 1))
+    later = make_procedure(
+        "1.000894", "Đăng ký kết hôn (sửa đổi)", valid_from=dt.date(2026, 3, 1), today=dt.date(2026, 1, 1)
+    )
     assert later.number == 2 and not later.is_current
     assert selectors.procedure_detail(code="1.000894").name == "Đăng ký kết hôn"
     # On the effective date the daily refresh switches the catalog over.

@@ -41,7 +41,6 @@ def _english_messages():
         yield
 
 
-
 @pytest.fixture
 def org(db):
     province = UnitLevelFactory(code="province", name="Cấp tỉnh", rank=1)

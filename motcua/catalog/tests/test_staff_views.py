@@ -33,17 +33,21 @@ def reviewer(client):
 
 
 def test_reviewer_imports_a_good_file(client, reviewer):
-    good = _csv([["1.000894", "Đăng ký kết hôn", "Hộ tịch", "commune", "1", "Tiếp nhận | receiving_officer | 1"]])
+    good = _csv(
+        [["1.000894", "Đăng ký kết hôn", "Hộ tịch", "commune", "1", "Tiếp nhận | receiving_officer | 1"]]
+    )
     response = client.post("/admin/catalog/import/", {"file": good})
     assert response.status_code == 302
     assert Procedure.objects.filter(code="1.000894").exists()
 
 
 def test_a_bad_row_imports_nothing_and_is_listed(client, reviewer):
-    bad = _csv([
-        ["1.000894", "Đăng ký kết hôn", "Hộ tịch", "commune", "1", "Tiếp nhận | receiving_officer | 1"],
-        ["not-a-code", "Thủ tục lỗi", "Hộ tịch", "commune", "1", "Tiếp nhận | receiving_officer | 1"],
-    ])
+    bad = _csv(
+        [
+            ["1.000894", "Đăng ký kết hôn", "Hộ tịch", "commune", "1", "Tiếp nhận | receiving_officer | 1"],
+            ["not-a-code", "Thủ tục lỗi", "Hộ tịch", "commune", "1", "Tiếp nhận | receiving_officer | 1"],
+        ]
+    )
     page = client.post("/admin/catalog/import/", {"file": bad}).content.decode()
     assert not Procedure.objects.exists()
     assert "<td>3</td>" in page  # the spreadsheet line of the bad row

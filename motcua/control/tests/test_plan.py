@@ -154,7 +154,9 @@ def test_plan_pages(setup, client):
     tasks["later"].refresh_from_db()
     assert tasks["later"].progress == 0
     client.force_login(users["citizen"])
-    assert client.get(f"/van-phong/ke-hoach/nhiem-vu/{tasks['late'].pk}/").status_code == 403  # the back office is closed to citizens
+    assert (
+        client.get(f"/van-phong/ke-hoach/nhiem-vu/{tasks['late'].pk}/").status_code == 403
+    )  # the back office is closed to citizens
 
 
 def test_api_requires_a_staff_token(setup, client):

@@ -39,7 +39,8 @@ def test_nul_characters_are_refused_with_a_clear_400(client, db):
     # PostgreSQL cannot store NUL in text: without this the search would fail with a server error.
     response = client.get("/api/v1/procedures", {"agency": "a\x00b"})
     assert response.status_code == 400 and response.json()["code"] == "invalid_input"
-    response = client.post("/api/v1/auth/token", '{"username": "a\\u0000", "password": "x"}',
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token", '{"username": "a\\u0000", "password": "x"}', content_type="application/json"
+    )
     assert response.status_code == 400
     assert client.get("/thu-tuc/", {"q": "x\x00"}).status_code == 400

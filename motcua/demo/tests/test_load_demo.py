@@ -15,19 +15,40 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_province_loads_and_loading_again_changes_nothing():
     call_command("load_demo", verbosity=0)
-    counts = (AdministrativeUnit.objects.count(), Agency.objects.count(), Procedure.objects.count(),
-              Membership.objects.count(), DayOverride.objects.count())
+    counts = (
+        AdministrativeUnit.objects.count(),
+        Agency.objects.count(),
+        Procedure.objects.count(),
+        Membership.objects.count(),
+        DayOverride.objects.count(),
+    )
     call_command("load_demo", verbosity=0)
-    assert counts == (AdministrativeUnit.objects.count(), Agency.objects.count(), Procedure.objects.count(),
-                      Membership.objects.count(), DayOverride.objects.count())
+    assert counts == (
+        AdministrativeUnit.objects.count(),
+        Agency.objects.count(),
+        Procedure.objects.count(),
+        Membership.objects.count(),
+        DayOverride.objects.count(),
+    )
 
     assert AdministrativeUnit.objects.get(code="14").name == "Sơn La"
     assert AdministrativeUnit.objects.filter(parent__code="14").count() >= 8
     assert Procedure.objects.count() >= 40
     assert ProcedureVersion.objects.get(procedure__code="1.000894", is_current=True).name == "Đăng ký kết hôn"
-    for name in ["Tư pháp", "Nội vụ", "Thông tin và Truyền thông", "Giáo dục và Đào tạo", "Khoa học và Công nghệ",
-                 "Công Thương", "Giao thông vận tải", "Y tế", "Nông nghiệp và Phát triển nông thôn", "Xây dựng",
-                 "Văn hóa, Thể thao và Du lịch", "Tài nguyên và Môi trường"]:
+    for name in [
+        "Tư pháp",
+        "Nội vụ",
+        "Thông tin và Truyền thông",
+        "Giáo dục và Đào tạo",
+        "Khoa học và Công nghệ",
+        "Công Thương",
+        "Giao thông vận tải",
+        "Y tế",
+        "Nông nghiệp và Phát triển nông thôn",
+        "Xây dựng",
+        "Văn hóa, Thể thao và Du lịch",
+        "Tài nguyên và Môi trường",
+    ]:
         assert Agency.objects.filter(name__icontains=f"Sở {name}").exists(), name
 
 

@@ -64,7 +64,11 @@ def test_scope_on_reads(world, call):
     assert call("get", f"/api/v1/dossiers/{mine}", world.outsider).status_code == 404
     assert call("get", f"/api/v1/dossiers/{theirs}", world.officer).status_code == 404
     assert [i["code"] for i in call("get", "/api/v1/dossiers", world.citizen).json()["items"]] == [mine]
-    assert call("get", "/api/v1/dossiers", world.stranger).json() == {"count": 0, "count_exact": True, "items": []}
+    assert call("get", "/api/v1/dossiers", world.stranger).json() == {
+        "count": 0,
+        "count_exact": True,
+        "items": [],
+    }
     assert call("get", f"/api/v1/dossiers/{mine}", world.stranger).status_code == 404
     # Both are decided by the Department of Justice: its specialist sees both; a consulted-never agency none.
     assert {i["code"] for i in call("get", "/api/v1/dossiers", world.specialist).json()["items"]} == {

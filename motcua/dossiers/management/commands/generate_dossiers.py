@@ -134,10 +134,11 @@ class Command(BaseCommand):
 
     def _plans(self) -> list[Plan]:
         staff: dict[int, tuple[int, str]] = {}
-        for agency_id, user_id, full_name, username in Membership.objects.filter(
-            agency__isnull=False, user__is_active=True
-        ).exclude(role=Role.CITIZEN).order_by("id").values_list(
-            "agency_id", "user_id", "user__full_name", "user__username"
+        for agency_id, user_id, full_name, username in (
+            Membership.objects.filter(agency__isnull=False, user__is_active=True)
+            .exclude(role=Role.CITIZEN)
+            .order_by("id")
+            .values_list("agency_id", "user_id", "user__full_name", "user__username")
         ):
             staff.setdefault(agency_id, (user_id, full_name or username))
         if not staff:
@@ -148,7 +149,9 @@ class Command(BaseCommand):
             ProcedureVersion.objects.filter(is_current=True).prefetch_related("steps").order_by("id")
         )
         if not desks or not versions:
-            raise CommandError("No desk or no procedure in force: load the demo (or bench/common.seed) first.")
+            raise CommandError(
+                "No desk or no procedure in force: load the demo (or bench/common.seed) first."
+            )
         plans = []
         for version in versions:
             for desk in desks:
@@ -157,7 +160,9 @@ class Command(BaseCommand):
                 if process:
                     steps = []
                     for s in process:
-                        agency = s.agency_id or (desk.agency_id if s.role == Role.RECEIVING_OFFICER else competent)
+                        agency = s.agency_id or (
+                            desk.agency_id if s.role == Role.RECEIVING_OFFICER else competent
+                        )
                         steps.append((s.position, s.name, s.role, agency, _minutes(s.duration_days)))
                 else:
                     budget = int(Decimal(version.time_limit_hours) * 60)
@@ -202,22 +207,54 @@ class Command(BaseCommand):
         name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
         phone = f"09{rng.randrange(10**8):08d}"
         d = {
-            "id": dossier_id, "created_at": at, "updated_at": at, "code": code,
-            "procedure_version_id": plan.version.pk, "status": S.RECEIVED, "version": 0,
-            "channel": rng.choice((Channel.DESK,) * 4 + (Channel.POST,)), "idempotency_key": None,
-            "receiving_desk_id": plan.desk.pk, "receiving_agency_id": plan.desk.agency_id,
-            "competent_agency_id": plan.competent_id, "current_agency_id": None,
-            "current_step_position": None, "current_step_due_at": None, "current_assignee_id": None,
-            "applicant_user_id": None, "applicant_name": name,
-            "applicant_identifier": f"0{rng.randrange(10**11):011d}", "applicant_phone": phone,
-            "applicant_email": "", "applicant_address": f"Bản {rng.randrange(1, 30)}, xã {rng.choice(PLACES)}",
-            "authorised_person": "", "submitted_at": None, "received_at": at, "clock_started_at": at,
-            "budget_minutes": plan.budget, "paused_at": None, "paused_minutes": 0, "status_before_pause": "",
-            "due_at": due, "appointment_at": due, "apology_issued": False, "extension_minutes": 0,
-            "extended_due_at": None, "proposed_at": None, "decision_issued_at": None, "result_ready_at": None,
-            "returned_at": None, "return_method": "", "result_code": "", "closed_at": None,
-            "closing_reason": "", "fees_amount": 0, "fees_note": "", "register_volume": None,
-            "register_sequence": None, "last_event_hash": "",
+            "id": dossier_id,
+            "created_at": at,
+            "updated_at": at,
+            "code": code,
+            "procedure_version_id": plan.version.pk,
+            "status": S.RECEIVED,
+            "version": 0,
+            "channel": rng.choice((Channel.DESK,) * 4 + (Channel.POST,)),
+            "idempotency_key": None,
+            "receiving_desk_id": plan.desk.pk,
+            "receiving_agency_id": plan.desk.agency_id,
+            "competent_agency_id": plan.competent_id,
+            "current_agency_id": None,
+            "current_step_position": None,
+            "current_step_due_at": None,
+            "current_assignee_id": None,
+            "applicant_user_id": None,
+            "applicant_name": name,
+            "applicant_identifier": f"0{rng.randrange(10**11):011d}",
+            "applicant_phone": phone,
+            "applicant_email": "",
+            "applicant_address": f"Bản {rng.randrange(1, 30)}, xã {rng.choice(PLACES)}",
+            "authorised_person": "",
+            "submitted_at": None,
+            "received_at": at,
+            "clock_started_at": at,
+            "budget_minutes": plan.budget,
+            "paused_at": None,
+            "paused_minutes": 0,
+            "status_before_pause": "",
+            "due_at": due,
+            "appointment_at": due,
+            "apology_issued": False,
+            "extension_minutes": 0,
+            "extended_due_at": None,
+            "proposed_at": None,
+            "decision_issued_at": None,
+            "result_ready_at": None,
+            "returned_at": None,
+            "return_method": "",
+            "result_code": "",
+            "closed_at": None,
+            "closing_reason": "",
+            "fees_amount": 0,
+            "fees_note": "",
+            "register_volume": None,
+            "register_sequence": None,
+            "last_event_hash": "",
         }
         events: list[dict] = []
 
@@ -225,16 +262,33 @@ class Command(BaseCommand):
             user_id, actor_name = plan.actors[actor_agency]
             d["version"] += 1
             digest = event_digest(
-                dossier_code=code, seq=d["version"], action=action, from_status=d["status"] if events else "",
-                to_status=to_status, actor_id=user_id, actor_name=actor_name, payload=payload,
-                created_at=moment, prev_hash=d["last_event_hash"],
+                dossier_code=code,
+                seq=d["version"],
+                action=action,
+                from_status=d["status"] if events else "",
+                to_status=to_status,
+                actor_id=user_id,
+                actor_name=actor_name,
+                payload=payload,
+                created_at=moment,
+                prev_hash=d["last_event_hash"],
             )
-            events.append({
-                "id": self._take(DossierEvent), "dossier_id": dossier_id, "seq": d["version"], "action": action,
-                "from_status": d["status"] if events else "", "to_status": to_status, "actor_id": user_id,
-                "actor_name": actor_name, "payload": payload, "created_at": moment,
-                "prev_hash": d["last_event_hash"], "hash": digest,
-            })
+            events.append(
+                {
+                    "id": self._take(DossierEvent),
+                    "dossier_id": dossier_id,
+                    "seq": d["version"],
+                    "action": action,
+                    "from_status": d["status"] if events else "",
+                    "to_status": to_status,
+                    "actor_id": user_id,
+                    "actor_name": actor_name,
+                    "payload": payload,
+                    "created_at": moment,
+                    "prev_hash": d["last_event_hash"],
+                    "hash": digest,
+                }
+            )
             d["status"], d["last_event_hash"], d["updated_at"] = to_status, digest, moment
 
         # How far along: the older the dossier, the likelier it is returned.
@@ -245,19 +299,46 @@ class Command(BaseCommand):
         elapsed = 0
         for position, step_name, role, agency, share in plan.steps:
             elapsed += share
-            steps.append({
-                "id": self._take(DossierStep), "created_at": at, "updated_at": at, "dossier_id": dossier_id,
-                "kind": StepKind.PROCESS, "position": position, "name": step_name, "agency_id": agency,
-                "role": role, "assignee_id": None, "share_minutes": share,
-                "planned_due_at": self.add(at, elapsed), "started_at": None, "due_at": None,
-                "finished_at": None, "parallel_group": None, "note": "",
-            })
+            steps.append(
+                {
+                    "id": self._take(DossierStep),
+                    "created_at": at,
+                    "updated_at": at,
+                    "dossier_id": dossier_id,
+                    "kind": StepKind.PROCESS,
+                    "position": position,
+                    "name": step_name,
+                    "agency_id": agency,
+                    "role": role,
+                    "assignee_id": None,
+                    "share_minutes": share,
+                    "planned_due_at": self.add(at, elapsed),
+                    "started_at": None,
+                    "due_at": None,
+                    "finished_at": None,
+                    "parallel_group": None,
+                    "note": "",
+                }
+            )
         first = steps[0]
         first["started_at"], first["due_at"] = at, self.add(at, first["share_minutes"])
-        event(A.RECEIVE, S.RECEIVED, plan.desk.agency_id, at, _encoder({
-            "channel": d["channel"], "desk": plan.desk.pk, "procedure": plan.version.procedure.code,
-            "procedure_version": plan.version.number, "received_at": at, "due_at": due, "fees_amount": Decimal(0),
-        }))
+        event(
+            A.RECEIVE,
+            S.RECEIVED,
+            plan.desk.agency_id,
+            at,
+            _encoder(
+                {
+                    "channel": d["channel"],
+                    "desk": plan.desk.pk,
+                    "procedure": plan.version.procedure.code,
+                    "procedure_version": plan.version.number,
+                    "received_at": at,
+                    "due_at": due,
+                    "fees_amount": Decimal(0),
+                }
+            ),
+        )
         # The total span: on time ends before due_at, late ends after it.
         span = plan.budget * (rng.uniform(1.05, 1.6) if late else rng.uniform(0.3, 0.95))
         # Half the late dossiers that get far enough have Form 04 with a new appointment, issued by its
@@ -270,10 +351,20 @@ class Command(BaseCommand):
             moment = min(notice_by, self.add(after, 60))
             d["apology_issued"], d["extension_minutes"] = True, extension
             d["extended_due_at"] = d["appointment_at"] = self.add(at, plan.budget + extension)
-            event(A.APOLOGISE_EXTEND, d["status"], current["agency_id"], moment, _encoder({
-                "reason": "Hồ sơ cần xác minh thêm", "extended_due_at": d["extended_due_at"],
-                "notice_deadline": notice_by, "late_notice": False,
-            }))
+            event(
+                A.APOLOGISE_EXTEND,
+                d["status"],
+                current["agency_id"],
+                moment,
+                _encoder(
+                    {
+                        "reason": "Hồ sơ cần xác minh thêm",
+                        "extended_due_at": d["extended_due_at"],
+                        "notice_deadline": notice_by,
+                        "late_notice": False,
+                    }
+                ),
+            )
             return moment
 
         moment, current = at, first
@@ -286,10 +377,20 @@ class Command(BaseCommand):
             moment = following
             current["finished_at"], nxt["started_at"] = moment, moment
             nxt["due_at"] = self.add(moment, nxt["share_minutes"])
-            event(A.FORWARD, S.IN_PROGRESS, current["agency_id"], moment, _encoder({
-                "from_step": current["position"], "to_step": nxt["position"], "to_agency": nxt["agency_id"],
-                "step_due_at": nxt["due_at"],
-            }))
+            event(
+                A.FORWARD,
+                S.IN_PROGRESS,
+                current["agency_id"],
+                moment,
+                _encoder(
+                    {
+                        "from_step": current["position"],
+                        "to_step": nxt["position"],
+                        "to_agency": nxt["agency_id"],
+                        "step_due_at": nxt["due_at"],
+                    }
+                ),
+            )
             current = nxt
         if extension and not d["apology_issued"] and moment <= notice_by:
             moment = apologise(moment, current)
@@ -309,10 +410,20 @@ class Command(BaseCommand):
             d["return_method"], d["returned_at"] = method, moment
             d["closed_at"] = moment
             d["result_code"] = f"{code}-KQ1" if method == ReturnMethod.ONLINE else ""
-            event(A.RETURN_RESULT, S.RETURNED, plan.desk.agency_id, moment, _encoder({
-                "method": method, "result_code": d["result_code"], "fees_amount": Decimal(0),
-                "on_time": moment <= due,
-            }))
+            event(
+                A.RETURN_RESULT,
+                S.RETURNED,
+                plan.desk.agency_id,
+                moment,
+                _encoder(
+                    {
+                        "method": method,
+                        "result_code": d["result_code"],
+                        "fees_amount": Decimal(0),
+                        "on_time": moment <= due,
+                    }
+                ),
+            )
         if d["status"] in (S.RECEIVED, S.IN_PROGRESS):
             d["current_step_position"] = current["position"]
             d["current_agency_id"] = current["agency_id"]
@@ -342,13 +453,18 @@ class Command(BaseCommand):
                     raw = cursor.cursor
                     with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                         for row in batch:
-                            copy.write_row([
-                                json.dumps(row[c], ensure_ascii=False) if c == "payload" else row[c]
-                                for c in columns
-                            ])
+                            copy.write_row(
+                                [
+                                    json.dumps(row[c], ensure_ascii=False) if c == "payload" else row[c]
+                                    for c in columns
+                                ]
+                            )
             else:
                 model.objects.bulk_create(
-                    [model(**{f.attname: row[f.column] for f in model._meta.concrete_fields}) for row in batch],
+                    [
+                        model(**{f.attname: row[f.column] for f in model._meta.concrete_fields})
+                        for row in batch
+                    ],
                     batch_size=500,
                 )
 

@@ -751,3 +751,18 @@ def _showcase(
     for status, channel, flags, version, desk, day in scenes:
         moment = dt.datetime.combine(day, dt.time(8, 15), tzinfo=tz)
         demo.play(version, desk, moment, _Plan(channel=channel, stop_at=status, **flags))
+
+    # The staff one can sign in as (motcua.demo.loader's demo users; the other seats have no password) find
+    # work waiting in their own agency: dossiers of its procedures received over the last days, each left
+    # wherever its ordinary course has reached by now (reception, appraisal, signature…).
+    signable = {
+        agency_id
+        for (agency_id, role), user in demo.staff.items()
+        if role in (Role.SPECIALIST, Role.LEADER) and user.has_usable_password()
+    }
+    own = [v for v in versions if v.competent_agency_id in signable]
+    for back, hour in ((1, 9), (2, 14), (3, 10), (5, 8), (7, 15)):
+        if own and back <= len(recent):
+            moment = dt.datetime.combine(recent[-back], dt.time(hour, 0), tzinfo=tz)
+            version = own[back % len(own)]
+            demo.play(version, provincial_desk, moment, _Plan(channel=Channel.DESK))

@@ -8,6 +8,8 @@ from motcua.demo.loader import load_demo
 from motcua.dossiers.choices import DossierStatus
 from motcua.dossiers.demo import FREE_SALE_CODE, dossiers_load_demo
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
+from motcua.dossiers.selectors import my_tasks
+from motcua.org.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +44,10 @@ def test_a_season_of_demo_dossiers(province, capsys):
     first = DossierEvent.objects.order_by("created_at").first()
     last_receipt = Dossier.objects.order_by("received_at").exclude(received_at=None).first()
     assert (last_receipt.received_at - first.created_at).days < 2
+
+    # Whoever signs in as a demo officer, specialist or leader finds dossiers waiting for them.
+    for username in ("motcua", "chuyenvien", "lanhdao"):
+        assert my_tasks(User.objects.get(username=username)).count() >= 3, username
 
     call_command("verify_audit")
     assert "every event chain intact" in capsys.readouterr().out

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.choices import DocumentForm, OnlineService, SupplementPolicy, TimeLimitUnit
@@ -532,3 +533,28 @@ class PublicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_status} → {self.to_status}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in the reader's language."""
+        from motcua.catalog.publication_workflow import PublicationAction  # it imports this module
+
+        if self.action == "create":
+            return gettext("created")
+        return (
+            PublicationAction(self.action).label if self.action in PublicationAction.values else self.action
+        )
+
+    @property
+    def from_status_label(self) -> str:
+        return (
+            PublicationStatus(self.from_status).label if self.from_status in PublicationStatus.values else ""
+        )
+
+    @property
+    def to_status_label(self) -> str:
+        return (
+            PublicationStatus(self.to_status).label
+            if self.to_status in PublicationStatus.values
+            else self.to_status
+        )

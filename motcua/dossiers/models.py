@@ -378,6 +378,15 @@ class DossierEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.dossier_id}#{self.seq} {self.action}"
 
+    @property
+    def from_status_label(self) -> str:
+        """The status before the action, in the reader's language ("" for a new dossier)."""
+        return _status_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return _status_label(self.to_status)
+
 
 class DailySequence(models.Model):
     """The last dossier number an agency gave on a day: codes are allocated by an atomic upsert on it."""
@@ -516,3 +525,7 @@ class ResultFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}#{self.event_seq} {self.name}"
+
+
+def _status_label(value: str) -> str:
+    return DossierStatus(value).label if value in DossierStatus.values else value

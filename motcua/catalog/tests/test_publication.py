@@ -466,6 +466,10 @@ def test_staff_pages(org, catalog, client):
     assert decision.title in queue
     page = client.get(f"/van-phong/quyet-dinh/{decision.pk}/xu-ly/").content.decode()
     assert 'value="accept"' in page and 'value="return_for_revision"' in page and 'value="sign"' not in page
+    # The decision's history speaks the reader's language (Vietnamese by default), not status codes.
+    history = page.split("<ol>")[-1]
+    assert "Tạo mới (— → dự thảo)" in history and "Gửi thẩm tra (dự thảo → đang thẩm tra)" in history
+    assert "under_review" not in history
     client.force_login(org["other"])
     assert client.get(f"/van-phong/quyet-dinh/{decision.pk}/xu-ly/").status_code == 404
 

@@ -95,6 +95,10 @@ def test_dossier_page_shows_history_and_only_allowed_actions(client, world):
     assert action_url(dossier.code, "stop") not in page
     assert 'name="request_supplement-version" value="2"' in page
     assert "Sở Tư pháp" in page and world.officer.full_name in page  # control slip: who handed over
+    # The history names statuses in the reader's language, never by their codes; the actions are folded.
+    history = page.split('class="history"', 1)[1]
+    assert "(received → in progress)" in history and "in_progress" not in history
+    assert page.count('<details class="action-panel">') >= 2
 
     client.force_login(world.leader)
     page = client.get(detail(dossier.code)).content.decode()
@@ -145,6 +149,7 @@ def test_invalid_form_shows_errors(client, world):
     response = client.post(action_url(dossier.code, "request_supplement"), {"request_supplement-version": 2})
     assert response.status_code == 400
     assert 'class="field-error"' in response.content.decode()
+    assert '<details class="action-panel" open>' in response.content.decode()  # the refused form stays open
     assert Dossier.objects.get(code=dossier.code).version == 2
 
     response = client.post(

@@ -68,10 +68,19 @@ def _officer_page(browser, base: str, username: str):
     return context, page
 
 
+def _open_action(page, action: str):
+    """Unfold the panel of `action` on the dossier page, as an officer does by clicking its title."""
+    form = page.locator(f"form.action-form[action$='/hanh-dong/{action}/']")
+    panel = page.locator("details.action-panel", has=form)
+    if not panel.evaluate("panel => panel.open"):
+        panel.locator("summary").click()
+    expect(form).to_be_visible()
+    return form
+
+
 def _officer_acts(page, action: str) -> None:
     """Submit the action form `action` on the dossier page (htmx swaps the body in place)."""
-    form = page.locator(f"form.action-form[action$='/hanh-dong/{action}/']")
-    form.locator(f"button[name=do][value={action}]").click()
+    _open_action(page, action).locator(f"button[name=do][value={action}]").click()
 
 
 def _track(page, base: str, code: str) -> None:
@@ -148,7 +157,7 @@ def test_citizen_registers_files_is_received_supplements_tracks_and_rates(
         desk.wait_for_url(f"**/ho-so/{code}/")
         assert_accessible(desk)
         _officer_acts(desk, "receive")
-        expect(desk.locator("form.action-form[action$='/hanh-dong/request_supplement/']")).to_be_visible()
+        _open_action(desk, "request_supplement")
         assert Dossier.objects.get().status == DossierStatus.RECEIVED
         assert_accessible(desk)
         desk.locator("#id_request_supplement-reason").fill(REASON)

@@ -210,6 +210,7 @@ class _Plan:
     suspend: bool = False
     consult: bool = False
     stop_at: str | None = None  # showcase: stay in this status
+    demo_citizen: bool = False  # showcase: filed online by the demo citizen one can sign in as
 
 
 @dataclass
@@ -297,7 +298,8 @@ class _Demo:
         if version.procedure.code == FREE_SALE_CODE or (version.competent_agency and rng.random() < 0.15):
             applicant = self.business()
         elif plan.channel == Channel.ONLINE:
-            online_user, applicant = rng.choice(self.citizens)
+            # The pool ends with the demo citizen one can sign in as (see _citizens).
+            online_user, applicant = self.citizens[-1] if plan.demo_citizen else rng.choice(self.citizens)
         elif rng.random() < 0.1:
             applicant = rng.choice(self.citizens)[1]  # an applicant with an account, at the desk
         else:
@@ -747,6 +749,15 @@ def _showcase(
         ),
         (S.SUSPENDED, Channel.DESK, {"suspend": True}, long_version, provincial_desk, recent[-3]),
         (S.RESULT_READY, Channel.DESK, {}, birth, commune_desk, recent[-4]),
+        # The demo citizen finds one of their own dossiers waiting for a supplement, to try that page.
+        (
+            S.AWAITING_SUPPLEMENT,
+            Channel.ONLINE,
+            {"supplement": True, "demo_citizen": True},
+            birth,
+            commune_desk,
+            recent[-2],
+        ),
     ]
     for status, channel, flags, version, desk, day in scenes:
         moment = dt.datetime.combine(day, dt.time(8, 15), tzinfo=tz)

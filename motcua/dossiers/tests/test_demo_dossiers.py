@@ -48,6 +48,10 @@ def test_a_season_of_demo_dossiers(province, capsys):
     # Whoever signs in as a demo officer, specialist or leader finds dossiers waiting for them.
     for username in ("motcua", "chuyenvien", "lanhdao"):
         assert my_tasks(User.objects.get(username=username)).count() >= 3, username
+    # …and the demo citizen one of their own dossiers waiting for a supplement.
+    assert Dossier.objects.filter(
+        applicant_user__username="congdan", status=DossierStatus.AWAITING_SUPPLEMENT
+    ).exists()
 
     call_command("verify_audit")
     assert "every event chain intact" in capsys.readouterr().out

@@ -202,6 +202,8 @@ def test_my_dossier_page_shows_the_timeline_forms_and_the_supplement_request(wor
     assert reverse("dossier_documents:form_pdf", kwargs={"code": dossier.code, "number": "01"}) in html
     assert reverse("dossier_documents:form_pdf", kwargs={"code": dossier.code, "number": "02"}) in html
     assert reverse("filing:supplement", args=[dossier.code]) in html
+    assert "Mẫu 01:" in html and "Hình thức 01" not in html  # numbered forms are "Mẫu", not "form of a copy"
+    assert "Thời hạn giải quyết đang tạm dừng" in html  # the printed appointment moves while paused
     listing = client.get(reverse("filing:mine")).content.decode()
     assert dossier.code in listing and "Chờ bạn bổ sung hồ sơ" in listing
 

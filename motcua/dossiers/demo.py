@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from unittest import mock
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -777,3 +778,14 @@ def _showcase(
             moment = dt.datetime.combine(recent[-back], dt.time(hour, 0), tzinfo=tz)
             version = own[back % len(own)]
             demo.play(version, provincial_desk, moment, _Plan(channel=Channel.DESK))
+    # …and one forgotten since its hand-over, now past its legal due moment: the overdue board, the task
+    # list's late flag and the passed Form 04 deadline have something to show.
+    if own:
+        shortest = min(own, key=lambda v: v.time_limit_hours)
+        working = int(shortest.time_limit_hours) // int(settings.MOTCUA_WORKDAY_HOURS)
+        earlier = list(
+            _working_days(today - dt.timedelta(days=3 * working + 14), today - dt.timedelta(days=1))
+        )
+        if len(earlier) > working + 2:
+            moment = dt.datetime.combine(earlier[-(working + 2)], dt.time(9, 30), tzinfo=tz)
+            demo.play(shortest, provincial_desk, moment, _Plan(channel=Channel.DESK, stop_at=S.IN_PROGRESS))

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.db.models import F
+from django.utils import timezone
 
 from motcua.demo.loader import load_demo
 from motcua.dossiers.choices import DossierStatus
@@ -48,6 +49,8 @@ def test_a_season_of_demo_dossiers(province, capsys):
     # Whoever signs in as a demo officer, specialist or leader finds dossiers waiting for them.
     for username in ("motcua", "chuyenvien", "lanhdao"):
         assert my_tasks(User.objects.get(username=username)).count() >= 3, username
+    # The leader's list holds a dossier past its legal due moment (the overdue board shows it).
+    assert any(d.due_at < timezone.now() for d in my_tasks(User.objects.get(username="lanhdao")))
     # …and the demo citizen one of their own dossiers waiting for a supplement.
     assert Dossier.objects.filter(
         applicant_user__username="congdan", status=DossierStatus.AWAITING_SUPPLEMENT

@@ -1,7 +1,13 @@
 """Reference data kept in the process: loaded once, dropped in every process when it changes, and never
 stale for long even where the cache backend is per process."""
 
+import os
+import subprocess
+import sys
+import uuid
+
 import pytest
+import redis
 
 from motcua.core.localcache import LocalCache
 from motcua.org.models import Desk
@@ -93,3 +99,41 @@ def test_watched_rows_invalidate_on_save_and_delete():
     assert cache.get(desk.pk, load) == "Quầy 3"
     desk.delete()
     assert cache.get(desk.pk, lambda: None) is None
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_or_skip() -> None:
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:  # the production cache is not running here
+        pytest.skip(f"no Redis at {REDIS_URL}: {exc}")
+
+
+def test_a_change_in_another_process_reaches_this_one_through_redis(settings):
+    """Production (REDIS_URL set): a worker that changes a row bumps the generation in Redis, and every
+    other worker process reloads at its next read, not after the expiry."""
+    _redis_or_skip()
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    name = f"test:cross-process:{uuid.uuid4().hex}"
+    cache = LocalCache(name, ttl=3600)
+    values = ["old"]
+    load, calls = counting_loader(values)
+    assert cache.get("k", load) == "old"
+    assert cache.get("k", load) == "old" and len(calls) == 1
+
+    values.append("new")
+    other_process = (
+        "import django; django.setup()\n"
+        "from motcua.core.localcache import LocalCache\n"
+        f"LocalCache({name!r}).invalidate()\n"
+    )
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings", REDIS_URL=REDIS_URL)
+    subprocess.run(
+        [sys.executable, "-c", other_process], env=env, check=True, timeout=60, cwd=settings.BASE_DIR
+    )
+    assert cache.get("k", load) == "new"
+    assert len(calls) == 2

@@ -191,7 +191,7 @@ def available_actions(dossier: Dossier, user: User) -> list[str]:
     facts the workflow service applies (`dossier` comes from `selectors.dossier_for`, steps prefetched)."""
     steps = list(dossier.steps.all())
     facts = services.dossier_facts(dossier, steps)
-    memberships = list(user_roles(user))
+    memberships = user_roles(user)
     allowed: set[str] = set()
     for side in Side:
         roles = services.acting_roles(dossier, user, side, steps, memberships)

@@ -39,7 +39,8 @@ from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, HandOver,
 from motcua.dossiers.participants import participants_sync, participating_agency_ids
 from motcua.dossiers.workflow import NEW, TRANSITIONS, UNDECIDED, Facts, Side, guard
 from motcua.org.choices import Role
-from motcua.org.models import Agency, Desk, Membership, User
+from motcua.org.models import Agency, Desk, User
+from motcua.org.selectors import user_roles
 from motcua.workdays.selectors import add_working_time, next_working_moment, working_minutes_between
 
 A = DossierAction
@@ -72,13 +73,7 @@ def actor_name(user: User) -> str:
     return user.full_name or user.get_username()
 
 
-def _memberships(user: User) -> list[tuple[str, int | None]]:
-    if (cached := getattr(user, "cached_roles", None)) is not None:  # the API's token check read them
-        return list(cached)
-    return list(Membership.objects.filter(user=user).values_list("role", "agency_id"))
-
-
-def _roles_in(memberships: list[tuple[str, int | None]], agency_ids: set[int | None]) -> set[str]:
+def _roles_in(memberships: set[tuple[str, int | None]], agency_ids: set[int | None]) -> set[str]:
     return {role for role, agency_id in memberships if agency_id is not None and agency_id in agency_ids}
 
 
@@ -342,7 +337,7 @@ def dossier_receive(
     desk's agency unless given. `idempotency_key` makes a retried request return the same dossier.
     """
     applicant = _check_applicant(applicant)
-    guard(NEW, A.RECEIVE, _roles_in(_memberships(actor), {desk.agency_id}))
+    guard(NEW, A.RECEIVE, _roles_in(user_roles(actor), {desk.agency_id}))
     competent = competent_agency or procedure_version.competent_agency or desk.agency
     if fees_amount < 0:
         raise InvalidInput(_("Fees cannot be negative."), code="invalid_fees")
@@ -407,7 +402,7 @@ def dossier_submit(
     if competent is None:
         raise InvalidInput(_("Choose the agency that decides this procedure."), code="agency_required")
     receiving = receiving_agency or competent
-    memberships = _memberships(actor)
+    memberships = user_roles(actor)
     roles = _roles_in(memberships, {receiving.pk})
     on_own_behalf = not roles
     if on_own_behalf:
@@ -453,7 +448,7 @@ class _Context:
     dossier: Dossier
     steps: list[DossierStep]
     actor: User
-    memberships: list[tuple[str, int | None]]
+    memberships: set[tuple[str, int | None]]
     from_status: str
     now: dt.datetime
     payload: dict
@@ -501,11 +496,11 @@ def dossier_facts(dossier: Dossier, steps: list[DossierStep], now: dt.datetime |
 
 
 def acting_roles(
-    dossier: Dossier, actor: User, side: Side, steps: list[DossierStep], memberships: list | None = None
+    dossier: Dossier, actor: User, side: Side, steps: list[DossierStep], memberships: set | None = None
 ) -> set[str]:
     """The roles `actor` holds on `side` of this dossier: the receiving agency's (plus citizen for
     the applicant) at the desk, the current step's agency in processing, an open consultation's agency."""
-    memberships = _memberships(actor) if memberships is None else memberships
+    memberships = user_roles(actor) if memberships is None else memberships
     if side == Side.DESK:
         roles = _roles_in(memberships, {dossier.receiving_agency_id})
         if dossier.applicant_user_id is not None and dossier.applicant_user_id == actor.pk:
@@ -547,7 +542,7 @@ def dossier_act(*, dossier_code: str, action: str, actor: User, version: int, **
         if dossier is None:
             raise NotFound(_("Dossier not found."), code="dossier_not_found")
         steps = list(dossier.steps.all())
-        memberships = _memberships(actor)
+        memberships = user_roles(actor)
         if not _can_see(dossier, actor, memberships, steps):
             raise NotFound(_("Dossier not found."), code="dossier_not_found")
         if dossier.version != version:

@@ -45,27 +45,20 @@ desk_cache = LocalCache("org:desks", ttl=60)
 
 def active_desk(pk: int) -> Desk | None:
     """The active desk `pk` with its agency, or None."""
-    found = desk_cache.get(
-        pk, lambda: [Desk.objects.select_related("agency").filter(pk=pk, is_active=True).first()]
+    # A missing desk is not kept (LocalCache keeps no None): unknown ids cannot fill the memory.
+    return desk_cache.get(
+        pk, lambda: Desk.objects.select_related("agency").filter(pk=pk, is_active=True).first()
     )
-    return found[0]
 
 
 def staff_agency_ids(user: User, *, roles: frozenset[str] = STAFF_ROLES) -> set[int]:
     """Ids of the agencies in which `user` holds any of `roles`: the scope of their staff work."""
-    if not user.is_authenticated:
-        return set()
-    if (cached := getattr(user, "cached_roles", None)) is not None:  # read by the API's token check
-        return {agency_id for role, agency_id in cached if role in roles and agency_id is not None}
-    return set(
-        Membership.objects.filter(user=user, role__in=roles, agency__isnull=False).values_list(
-            "agency_id", flat=True
-        )
-    )
+    return {agency_id for role, agency_id in user_roles(user) if role in roles and agency_id is not None}
 
 
 def user_roles(user: User) -> set[tuple[str, int | None]]:
-    """(role, agency id) pairs held by `user` (as of authentication when the API's token check gave them)."""
+    """(role, agency id) pairs held by `user`: every role check reads them here. When the API's token check
+    already read them (`cached_roles`, kept with the token), as of authentication, without a query."""
     if not user.is_authenticated:
         return set()
     if (cached := getattr(user, "cached_roles", None)) is not None:

@@ -84,7 +84,8 @@ def api_token_user(raw: str) -> User | None:
     """The active user a bearer token belongs to, or None when unknown or expired. The user carries
     `cached_roles`, their (role, agency id) pairs as of authentication, so the request needs no query for them."""
     now = timezone.now()
-    entry = token_cache.get(token_digest(raw), partial(_load_token, token_digest(raw)))
+    digest = token_digest(raw)
+    entry = token_cache.get(digest, partial(_load_token, digest))
     if entry is None or entry.expires_at <= now:
         return None
     # Record use at most once a minute: a write per request would cost more than it tells.

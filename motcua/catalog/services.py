@@ -193,8 +193,7 @@ def procedure_refresh_current(
         changed += ProcedureVersion.objects.filter(pk=in_force.pk).update(is_current=True)
     if changed:
         # Bulk updates send no signals: drop the receptions' cached versions here (now and at commit).
-        catalog_cache.invalidate()
-        transaction.on_commit(catalog_cache.invalidate)
+        catalog_cache.changed()
     return in_force
 
 

@@ -64,10 +64,15 @@ class LocalCache:
         for model in models:
             for signal in (post_save, post_delete, m2m_changed):
                 signal.connect(
-                    self._changed, sender=model, weak=False, dispatch_uid=(self.key, signal, model)
+                    self._on_signal, sender=model, weak=False, dispatch_uid=(self.key, signal, model)
                 )
 
-    def _changed(self, sender, using=None, **kwargs) -> None:
+    def _on_signal(self, sender, using=None, **kwargs) -> None:
+        self.changed(using=using)
+
+    def changed(self, *, using: str | None = None) -> None:
+        """After a write the signals do not see (a queryset's update): invalidate now, and again when the
+        transaction commits, so that no process reloads the old rows in between."""
         self.invalidate()
         transaction.on_commit(self.invalidate, using=using)
 

@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from motcua.portal.models import Announcement, GlossaryTerm
-from motcua.portal.selectors import forget_glossary
 from motcua.portal.services import announcement_prepare
 
 
@@ -24,15 +23,3 @@ class AnnouncementAdmin(admin.ModelAdmin):
 class GlossaryTermAdmin(admin.ModelAdmin):
     list_display = ["abbreviation", "expansion"]
     search_fields = ["abbreviation", "expansion", "explanation"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        forget_glossary()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        forget_glossary()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        forget_glossary()

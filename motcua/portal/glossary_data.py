@@ -60,7 +60,6 @@ DEFAULT_TERMS: list[tuple[str, str, str]] = [
 def glossary_load_defaults() -> int:
     """Add the default terms that are missing (terms edited by the Office are kept); return how many."""
     from motcua.portal.models import GlossaryTerm
-    from motcua.portal.selectors import forget_glossary
 
     created = 0
     for abbreviation, expansion, explanation in DEFAULT_TERMS:
@@ -68,5 +67,4 @@ def glossary_load_defaults() -> int:
             abbreviation=abbreviation, defaults={"expansion": expansion, "explanation": explanation}
         )
         created += was_created
-    forget_glossary()
     return created

@@ -60,7 +60,8 @@ class Term:
 def glossary_terms() -> tuple[Term, ...]:
     """Every glossary term: the `glossary` filter runs on every page that shows a name. Kept in the process
     in `catalog_cache`, beside the procedure pages rendered with it, so that one change to the glossary
-    (signals, apps.py) drops both at the same instant and no page is kept with old explanations."""
+    (any save or delete of a term: signals, apps.py) drops both at the same instant and no page is kept
+    with old explanations."""
     return catalog_cache.get(("glossary",), _load_glossary)
 
 
@@ -71,12 +72,6 @@ def _load_glossary() -> tuple[Term, ...]:
             "abbreviation", "expansion", "explanation"
         )
     )
-
-
-def forget_glossary() -> None:
-    """Drop the kept term list (and the pages rendered with it) after a change the signals do not see, such
-    as a bulk delete, so pages explain the new terms at once."""
-    catalog_cache.invalidate()
 
 
 def glossary_page() -> QuerySet[GlossaryTerm]:

@@ -9,7 +9,6 @@ from django.utils.text import slugify
 
 from motcua.core.text import fold, nfc
 from motcua.portal.models import Announcement, GlossaryTerm
-from motcua.portal.selectors import forget_glossary
 
 
 def announcement_search_text(*, title: str, summary: str, body: str) -> str:
@@ -66,6 +65,4 @@ def glossary_term_save(*, abbreviation: str, expansion: str, explanation: str = 
         abbreviation=nfc(abbreviation).strip(),
         defaults={"expansion": nfc(expansion).strip(), "explanation": nfc(explanation).strip()},
     )
-    transaction.on_commit(forget_glossary)
-    forget_glossary()
     return term

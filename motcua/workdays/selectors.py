@@ -1,73 +1,38 @@
 """Reads: the deployment's working calendar, built from the database and settings, and thin helpers
 other apps call for due moments.
 
-The calendar is cached in the process. Services bump a version key in Django's cache when the
-declarations change; every process compares it on each call, and rebuilds anyway after
-`CALENDAR_TTL_SECONDS` in case the cache is per process (LocMemCache) or was flushed.
+The calendar is kept in the process (`motcua.core.localcache`): services drop it in every process when
+the declarations change, and it is rebuilt anyway after `CALENDAR_TTL_SECONDS` in case the cache is per
+process (LocMemCache).
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import date, datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import QuerySet
 
+from motcua.core.localcache import LocalCache
 from motcua.workdays.calendar import Number, Schedule, WorkCalendar
 from motcua.workdays.choices import DayKind
 from motcua.workdays.models import DayOverride, OfficeSession
 
-CALENDAR_VERSION_KEY = "motcua:workdays:calendar-version"
 CALENDAR_TTL_SECONDS = 60
-
-_lock = threading.Lock()
-_cached: dict[str, object] = {"calendar": None, "version": None, "built_at": 0.0}
-_clock: Callable[[], float] = time.monotonic
+calendar_cache = LocalCache("workdays:calendar", ttl=CALENDAR_TTL_SECONDS)
+CALENDAR_VERSION_KEY = calendar_cache.key  # the shared generation every process compares
 
 
 def get_calendar() -> WorkCalendar:
-    """The working calendar: national holidays, declared day overrides and office sessions.
-
-    Cached in the process; rebuilt when the shared version changes or the cache is older than
-    CALENDAR_TTL_SECONDS.
-    """
-    version = cache.get(CALENDAR_VERSION_KEY)
-    calendar = _fresh_cached(version)
-    if calendar is not None:
-        return calendar
-    with _lock:
-        calendar = _fresh_cached(version)  # another thread may have rebuilt it meanwhile
-        if calendar is None:
-            calendar = build_calendar()
-            _cached.update(calendar=calendar, version=version, built_at=_clock())
-    return calendar
-
-
-def _fresh_cached(version: object) -> WorkCalendar | None:
-    calendar = _cached["calendar"]
-    if (
-        calendar is not None
-        and _cached["version"] == version
-        and _clock() - _cached["built_at"] < CALENDAR_TTL_SECONDS
-    ):
-        return calendar
-    return None
+    """The working calendar: national holidays, declared day overrides and office sessions. Kept in the
+    process; rebuilt when another process changed the declarations or after CALENDAR_TTL_SECONDS."""
+    return calendar_cache.get("calendar", build_calendar)
 
 
 def forget_calendar() -> None:
-    """Drop this process's cached calendar (tests call it between cases; services via invalidation)."""
-    _cached.update(calendar=None, version=None, built_at=0.0)
-
-
-def invalidate_calendar() -> None:
-    """Make every process rebuild its calendar: bump the shared version and forget the local copy."""
-    cache.set(CALENDAR_VERSION_KEY, time.time_ns(), timeout=None)
-    forget_calendar()
+    """Drop this process's calendar (tests call it between cases)."""
+    calendar_cache.clear()
 
 
 def build_calendar() -> WorkCalendar:

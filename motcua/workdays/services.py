@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from motcua.core.errors import InvalidInput, NotFound
 from motcua.workdays.choices import DayKind
 from motcua.workdays.models import DayOverride
-from motcua.workdays.selectors import invalidate_calendar
+from motcua.workdays.selectors import calendar_cache
 
 
 def calendar_changed() -> None:
@@ -23,8 +23,7 @@ def calendar_changed() -> None:
 
     Call it after any write to day overrides or office sessions (the admin does).
     """
-    invalidate_calendar()
-    transaction.on_commit(invalidate_calendar)
+    calendar_cache.changed()
 
 
 @transaction.atomic

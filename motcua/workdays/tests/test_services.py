@@ -78,7 +78,7 @@ def test_other_processes_follow_the_shared_version():
 
 def test_calendar_is_rebuilt_after_its_ttl(monkeypatch):
     now = [1000.0]
-    monkeypatch.setattr(selectors, "_clock", lambda: now[0])
+    monkeypatch.setattr(selectors.calendar_cache, "clock", lambda: now[0])
     calendar = get_calendar()
     DayOverride.objects.create(day=MAKE_UP, kind=DayKind.WORKING_DAY, reason="x")
     now[0] += selectors.CALENDAR_TTL_SECONDS - 1

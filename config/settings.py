@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    # django-ninja as an app: /api/docs then loads the Swagger UI it ships (ninja/static/) from this
+    # server instead of a CDN, so the API docs work on a closed network and under a strict CSP.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "motcua.core",

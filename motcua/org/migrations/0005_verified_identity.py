@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('org', '0003_contact_change_purposes'),
+        ('org', '0004_api_token_revocation'),
     ]
 
     operations = [

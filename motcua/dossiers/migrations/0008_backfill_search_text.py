@@ -42,7 +42,7 @@ def drop_trigram_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("dossiers", "0006_search_text")]
+    dependencies = [("dossiers", "0007_search_text")]
 
     operations = [
         migrations.RunPython(backfill, migrations.RunPython.noop),

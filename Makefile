@@ -21,11 +21,15 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-## run: install, migrate the SQLite database under var/, load the demo province, serve on 127.0.0.1:8000
+## run: install, migrate the SQLite database under var/, load the demo province, start the national
+## platform simulators and the outbox worker (manage.py national_platform), serve on 127.0.0.1:8000
 run: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	@# The national portal and payment platform simulators with the outbox worker, beside the web server
+	@# (stopped with it).
+	$(PY) manage.py national_platform & pid=$$!; trap "kill $$pid" EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test-system-deps: Debian packages the tests drive: Chromium (browser tests, not Playwright's own

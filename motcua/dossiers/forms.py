@@ -381,7 +381,21 @@ class ReceiveForm(ActionForm):
         return payload
 
 
+class LinkApplicantForm(ActionForm):
+    """Link the dossier to the applicant's account, once the officer has checked their papers."""
+
+    account = forms.CharField(
+        label=_("The applicant's account (e-mail or phone)"),
+        max_length=254,
+        help_text=_("What the applicant signs in with."),
+    )
+    identity_checked = forms.BooleanField(
+        label=_("I checked the applicant's identity papers against the dossier"), required=True
+    )
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
+    A.LINK_APPLICANT: LinkApplicantForm,
     A.REQUEST_COMPLETION: ReasonForm,
     A.REFUSE: ReasonForm,
     A.REQUEST_SUPPLEMENT: ReasonForm,

@@ -7,6 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('dossiers', '0006_keyed_audit_ledger'),
+        ('dossiers', '0006_link_applicant_action'),
     ]
 
     operations = [

@@ -26,5 +26,14 @@ urlpatterns = [
     path("ho-so/", include("motcua.dossiers.urls")),
     path("", include("motcua.portal.urls")),
 ]
+if settings.MOTCUA_LOCAL_IDP:
+    # The demo stand-in for VNeID (never in production): its pages and its OpenID Connect endpoints.
+    from motcua.idp import urls as idp_urls
+
+    urlpatterns = [
+        path("vneid-demo/", include((idp_urls.urlpatterns, "idp"))),
+        path("vneid-demo/", include(idp_urls.provider_patterns)),
+        *urlpatterns,
+    ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -326,6 +326,16 @@ OAUTH2_PROVIDER = {
         "phone": "Số điện thoại",
     },
     "OAUTH2_VALIDATOR_CLASS": "motcua.idp.validators.IdentityValidator",
+    # OAuth 2.0 Security BCP (RFC 9700): the compliant behaviour now (django-oauth-toolkit's 4.0 default).
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # The demo runs on plain http on the loopback; anything else is https only.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"] if DEBUG else ["https"],
 }
 if MOTCUA_LOCAL_IDP:
     from motcua.idp.keys import signing_key

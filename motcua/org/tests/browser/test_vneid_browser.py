@@ -63,7 +63,9 @@ def file_online(page, base: str, procedure: str) -> str:
     page.locator("#id_doc-1").set_input_files(
         files=[{"name": "to-khai.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
-    page.locator("#id_doc-2").set_input_files(files=[{"name": "cccd.png", "mimeType": "image/png", "buffer": PNG}])
+    page.locator("#id_doc-2").set_input_files(
+        files=[{"name": "cccd.png", "mimeType": "image/png", "buffer": PNG}]
+    )
     page.locator("button[name=review]").click()
     expect(page).to_have_url(re.compile(r"/xem-lai/$"))
     page.locator("main form.inline-form button[type=submit]").click()
@@ -102,7 +104,10 @@ def test_a_new_citizen_signs_in_with_vneid_files_a_dossier_and_sees_it(stand, pa
 def test_an_existing_local_account_is_linked_not_duplicated(stand, page):
     base = stand["base"]
     congdan = UserFactory(
-        username="congdan", full_name="Lường Thị Công Dân", email="congdan@demo.motcua.local", password=PASSWORD
+        username="congdan",
+        full_name="Lường Thị Công Dân",
+        email="congdan@demo.motcua.local",
+        password=PASSWORD,
     )
     Membership.objects.create(user=congdan, agency=None, role=Role.CITIZEN)
     accounts = User.objects.count()

@@ -25,7 +25,7 @@ from motcua.core.errors import Conflict, InvalidInput, NotFound
 from motcua.core.text import nfc
 from motcua.core.uploads import CheckedUpload
 from motcua.dossiers import deadlines
-from motcua.dossiers.audit import event_digest, json_native
+from motcua.dossiers.audit import dossier_state, event_digest, json_native, signing_key
 from motcua.dossiers.choices import (
     Channel,
     DossierAction,
@@ -128,9 +128,14 @@ def _chain_event(
 ) -> DossierEvent:
     """The (unsaved) event numbered `dossier.version`, chained to `dossier.last_event_hash`; sets the
     dossier's `last_event_hash` to its digest. No database work: the digest needs only the code, so
-    a new dossier's row can be inserted already carrying it (one UPDATE fewer per reception)."""
+    a new dossier's row can be inserted already carrying it (one UPDATE fewer per reception).
+
+    The event records `dossier`'s audited columns as they are now (`audit.dossier_state`): call it once the
+    instance holds the state the row is about to be written with, or verify_audit reports the row as edited."""
     payload = json_native(payload)
     name = actor_name(actor)
+    state = dossier_state(dossier)
+    key_id, _key = signing_key()
     digest = event_digest(
         dossier_code=dossier.code,
         seq=dossier.version,
@@ -142,6 +147,8 @@ def _chain_event(
         payload=payload,
         created_at=at,
         prev_hash=dossier.last_event_hash,
+        state=state,
+        key_id=key_id,
     )
     event = DossierEvent(
         dossier=dossier,
@@ -155,6 +162,8 @@ def _chain_event(
         created_at=at,
         prev_hash=dossier.last_event_hash,
         hash=digest,
+        key_id=key_id,
+        state=state,
     )
     dossier.last_event_hash = digest
     return event
@@ -171,7 +180,8 @@ def _save_event(event: DossierEvent) -> None:
 def _append_event(
     dossier: Dossier, *, action: str, from_status: str, actor: User, payload: dict, at: dt.datetime
 ) -> DossierEvent:
-    """Append the event numbered `dossier.version`, chained to `dossier.last_event_hash`."""
+    """Append the event numbered `dossier.version`, chained to `dossier.last_event_hash`, recording the
+    instance's audited columns (set them, and the new version, first; then write the row)."""
     event = _chain_event(dossier, action=action, from_status=from_status, actor=actor, payload=payload, at=at)
     _save_event(event)
     return event

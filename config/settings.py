@@ -89,6 +89,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# A form refused by the CSRF check gets the site's 403 page with what to do (motcua/core/error_pages.py).
+CSRF_FAILURE_VIEW = "motcua.core.error_pages.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -174,8 +176,11 @@ STORAGES = {
 MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 
-# Production hardening: on whenever DEBUG is off, so `check --deploy` is clean.
-if not DEBUG:
+# Production hardening: on whenever DEBUG is off, so `check --deploy` is clean. HTTPS_ONLY=False keeps DEBUG
+# off (the site's own error pages, no stack traces, no URL list) on plain HTTP over loopback: the demo
+# (`make run`); `check --deploy` then warns, as it should for anything facing the public.
+HTTPS_ONLY = envbool("HTTPS_ONLY", "False" if DEBUG else "True")
+if HTTPS_ONLY:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "True")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "motcua.core.middleware.SessionIdleTimeoutMiddleware",
+    "motcua.catalog.middleware.ApplyDueDecisionsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

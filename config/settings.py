@@ -238,6 +238,9 @@ MOTCUA_WORKDAY_HOURS = envint("MOTCUA_WORKDAY_HOURS", 8)
 MOTCUA_API_TOKEN_DAYS = envint("MOTCUA_API_TOKEN_DAYS", 30)
 # SMS gateway: a dotted path to a class with send(phone, text). The default writes to the log/console.
 MOTCUA_SMS_BACKEND = env("MOTCUA_SMS_BACKEND", "motcua.core.sms.ConsoleSMSBackend")
+# No notification SMS between these local times ("HH:MM-HH:MM", may span midnight; empty: none). With the
+# database task queue they are sent when the quiet hours end; codes a person waits for are never held.
+MOTCUA_SMS_QUIET_HOURS = env("MOTCUA_SMS_QUIET_HOURS", "21:00-07:00")
 # A transfer received after this local time starts at the next working session (DESIGN §4).
 MOTCUA_TRANSFER_CUTOFF = env("MOTCUA_TRANSFER_CUTOFF", "15:00")
 # The apology-and-extension letter (Form 04) is issued at least this many working days before the legal

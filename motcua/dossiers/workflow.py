@@ -112,6 +112,8 @@ TRANSITIONS: dict[str, Transition] = {
         Side.DESK,
     ),
     A.APOLOGISE_EXTEND: _t(UNDECIDED, SAME, {R.LEADER}, Side.PROCESS),
+    # No role takes it: only a change of the working calendar writes it (`recalendar`), on open dossiers.
+    A.APPOINTMENT_MOVED: _t(UNDECIDED, SAME, set(), Side.PROCESS),
 }
 
 assert set(TRANSITIONS) == set(A), "every action has a row"

@@ -36,6 +36,12 @@ SECRET_KEY = env("SECRET_KEY", "motcua-insecure-development-key-change-me-in-pro
 ALLOWED_HOSTS = [h.strip() for h in (env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver") or "").split(",")]
 CSRF_TRUSTED_ORIGINS = [o for o in (env("CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o]
 SITE_ROOT = env("SITE_ROOT", "http://127.0.0.1:8000")
+# The audit key file (motcua.dossiers.audit): lines "<key id> <secret>", the first signs. Kept outside the
+# database, so that write access to the database is not enough to rewrite the dossiers' history.
+AUDIT_KEY_FILE = os.environ.get("AUDIT_KEY_FILE", "")
+# Checkpoints of the public audit ledger close periods of this many minutes, this long after their end.
+MOTCUA_AUDIT_PERIOD_MINUTES = envint("MOTCUA_AUDIT_PERIOD_MINUTES", 60)
+MOTCUA_AUDIT_GRACE_MINUTES = envint("MOTCUA_AUDIT_GRACE_MINUTES", 5)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import Conflict
+from motcua.dossiers.audit import AUDITED_FIELDS, dossier_state
 from motcua.dossiers.choices import PAUSED_STATUSES, RUNNING_STATUSES, DossierAction, StepKind
 from motcua.dossiers.models import DeadlineBreach, Dossier, DossierStep
 from motcua.dossiers.services import due_moments, event_row, events_append_bulk
@@ -56,24 +57,8 @@ CLOCKED_STATUSES = RUNNING_STATUSES | PAUSED_STATUSES
 SYSTEM_ACTOR_NAME = "Hệ thống (lịch làm việc)"
 BATCH = 2000
 
-_DOSSIER_FIELDS = (
-    "id",
-    "code",
-    "version",
-    "status",
-    "last_event_hash",
-    "competent_agency_id",
-    "clock_started_at",
-    "budget_minutes",
-    "paused_minutes",
-    "apology_issued",
-    "extension_minutes",
-    "due_at",
-    "extended_due_at",
-    "appointment_at",
-    "current_step_position",
-    "current_step_due_at",
-)
+# The dossier's audited columns (the event records them as it leaves them), plus what the move needs.
+_DOSSIER_FIELDS = tuple(dict.fromkeys(("id", "code", "last_event_hash", *AUDITED_FIELDS)))
 _STEP_FIELDS = ("id", "dossier_id", "position", "kind", "agency_id", "started_at", "due_at")
 
 
@@ -106,6 +91,19 @@ class DossierMove:
     current_step_due_at: dt.datetime | None
     new_current_step_due_at: dt.datetime | None
     steps: list[StepMove] = field(default_factory=list)
+    row: dict = field(default_factory=dict, repr=False)  # the audited columns as read
+
+    def state_after(self) -> dict:
+        """The audited columns as the move leaves them (what its event records)."""
+        row = dict(self.row)
+        row.update(
+            version=self.version + 1,
+            due_at=self.new_due_at,
+            extended_due_at=self.new_extended_due_at,
+            appointment_at=self.new_appointment_at,
+            current_step_due_at=self.new_current_step_due_at,
+        )
+        return dossier_state(row)
 
     @property
     def dossier_moved(self) -> bool:
@@ -153,14 +151,12 @@ def plan_moves(shift) -> list[DossierMove]:
             Q(due_at__gte=low) | Q(extended_due_at__gte=low), clock_started_at__lt=high
         )
         steps = steps.filter(due_at__gte=low, started_at__lt=high)
-    rows = {row[0]: row for row in dossiers.values_list(*_DOSSIER_FIELDS).iterator(chunk_size=BATCH)}
+    rows = {row["id"]: row for row in dossiers.values(*_DOSSIER_FIELDS).iterator(chunk_size=BATCH)}
     step_rows = list(steps.values_list(*_STEP_FIELDS).iterator(chunk_size=BATCH))
     missing = list({row[1] for row in step_rows} - rows.keys())
     for chunk in _chunks(missing):
-        for row in Dossier.objects.filter(pk__in=chunk, status__in=CLOCKED_STATUSES).values_list(
-            *_DOSSIER_FIELDS
-        ):
-            rows[row[0]] = row
+        for row in Dossier.objects.filter(pk__in=chunk, status__in=CLOCKED_STATUSES).values(*_DOSSIER_FIELDS):
+            rows[row["id"]] = row
 
     before, after = shift.before, shift.after
     moved_steps: dict[int, list[StepMove]] = defaultdict(list)
@@ -173,24 +169,12 @@ def plan_moves(shift) -> list[DossierMove]:
 
     moves: list[DossierMove] = []
     for row in rows.values():
-        (
-            pk,
-            code,
-            version,
-            status,
-            last_hash,
-            agency_id,
-            clock_started_at,
-            budget,
-            paused,
-            apology_issued,
-            extension,
-            due_at,
-            extended_due_at,
-            appointment_at,
-            current_position,
-            current_step_due_at,
-        ) = row
+        pk = row["id"]
+        clock_started_at = row["clock_started_at"]
+        budget, paused = row["budget_minutes"], row["paused_minutes"]
+        apology_issued, extension = row["apology_issued"], row["extension_minutes"]
+        due_at, extended_due_at, appointment_at = row["due_at"], row["extended_due_at"], row["appointment_at"]
+        current_position, current_step_due_at = row["current_step_position"], row["current_step_due_at"]
         new = due_moments(
             after,
             clock_started_at=clock_started_at,
@@ -207,11 +191,11 @@ def plan_moves(shift) -> list[DossierMove]:
                 new_current = step.new_due_at
         move = DossierMove(
             id=pk,
-            code=code,
-            version=version,
-            status=status,
-            last_event_hash=last_hash,
-            agency_id=agency_id,
+            code=row["code"],
+            version=row["version"],
+            status=row["status"],
+            last_event_hash=row["last_event_hash"],
+            agency_id=row["competent_agency_id"],
             due_at=due_at,
             new_due_at=new.due_at,
             extended_due_at=extended_due_at,
@@ -221,6 +205,7 @@ def plan_moves(shift) -> list[DossierMove]:
             current_step_due_at=current_step_due_at,
             new_current_step_due_at=new_current,
             steps=step_moves,
+            row=row,
         )
         if move.dossier_moved or step_moves:
             moves.append(move)
@@ -455,6 +440,7 @@ def apply_calendar_shift(*, shift, change) -> tuple[int, int]:
             payload=_payload(move, change, declaration),
             at=now,
             prev_hash=move.last_event_hash,
+            state=move.state_after(),
         )
         events.append(event)
         hashes[move.id] = event.hash

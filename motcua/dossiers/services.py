@@ -25,7 +25,7 @@ from motcua.core.errors import Conflict, InvalidInput, NotFound, PermissionDenie
 from motcua.core.text import nfc
 from motcua.core.uploads import CheckedUpload
 from motcua.dossiers import deadlines
-from motcua.dossiers.audit import event_digest, json_native
+from motcua.dossiers.audit import dossier_state, event_digest, json_native, signing_key
 from motcua.dossiers.choices import (
     Channel,
     DossierAction,
@@ -40,7 +40,7 @@ from motcua.dossiers.participants import participants_sync, participating_agency
 from motcua.dossiers.workflow import NEW, TRANSITIONS, UNDECIDED, Facts, Side, guard
 from motcua.org.choices import Role
 from motcua.org.models import Agency, Desk, User
-from motcua.org.selectors import user_roles
+from motcua.org.selectors import oversees_province, user_roles
 from motcua.workdays.selectors import (
     add_working_time,
     calendar_for_write,
@@ -142,10 +142,13 @@ def event_row(
     payload: dict,
     at: dt.datetime,
     prev_hash: str,
+    state: dict,
 ) -> DossierEvent:
-    """The (unsaved) event `seq` of a dossier, chained to `prev_hash`: the one place an event's digest is
-    computed. `_chain_event` (every workflow action) and `events_append_bulk` (the calendar recompute)
-    both build their rows here. `payload` must already be JSON-native (`json_native`)."""
+    """The (unsaved) event `seq` of a dossier, chained to `prev_hash`, under the signing key: the one place
+    an event's digest is computed. `_chain_event` (every workflow action) and `events_append_bulk` (the
+    calendar recompute) both build their rows here. `payload` must already be JSON-native (`json_native`),
+    `state` the dossier's audited columns as the event leaves them (`audit.dossier_state`)."""
+    key_id, _key = signing_key()
     digest = event_digest(
         dossier_code=dossier_code,
         seq=seq,
@@ -157,6 +160,8 @@ def event_row(
         payload=payload,
         created_at=at,
         prev_hash=prev_hash,
+        state=state,
+        key_id=key_id,
     )
     return DossierEvent(
         dossier_id=dossier_id,
@@ -170,6 +175,8 @@ def event_row(
         created_at=at,
         prev_hash=prev_hash,
         hash=digest,
+        key_id=key_id,
+        state=state,
     )
 
 
@@ -178,7 +185,10 @@ def _chain_event(
 ) -> DossierEvent:
     """The (unsaved) event numbered `dossier.version`, chained to `dossier.last_event_hash`; sets the
     dossier's `last_event_hash` to its digest. No database work: the digest needs only the code, so
-    a new dossier's row can be inserted already carrying it (one UPDATE fewer per reception)."""
+    a new dossier's row can be inserted already carrying it (one UPDATE fewer per reception).
+
+    The event records `dossier`'s audited columns as they are now (`audit.dossier_state`): call it once the
+    instance holds the state the row is about to be written with, or verify_audit reports the row as edited."""
     event = event_row(
         dossier_id=dossier.pk,
         dossier_code=dossier.code,
@@ -191,6 +201,7 @@ def _chain_event(
         payload=json_native(payload),
         at=at,
         prev_hash=dossier.last_event_hash,
+        state=dossier_state(dossier),
     )
     event.dossier = dossier
     dossier.last_event_hash = event.hash
@@ -223,7 +234,8 @@ def _save_event(event: DossierEvent) -> None:
 def _append_event(
     dossier: Dossier, *, action: str, from_status: str, actor: User, payload: dict, at: dt.datetime
 ) -> DossierEvent:
-    """Append the event numbered `dossier.version`, chained to `dossier.last_event_hash`."""
+    """Append the event numbered `dossier.version`, chained to `dossier.last_event_hash`, recording the
+    instance's audited columns (set them, and the new version, first; then write the row)."""
     event = _chain_event(dossier, action=action, from_status=from_status, actor=actor, payload=payload, at=at)
     _save_event(event)
     return event
@@ -604,7 +616,7 @@ def _can_see(dossier: Dossier, actor: User, memberships, steps: list[DossierStep
     agencies = {a for role, a in memberships if a is not None and role != Role.CITIZEN}
     if {dossier.competent_agency_id, dossier.current_agency_id, dossier.receiving_agency_id} & agencies:
         return True
-    return any(s.agency_id in agencies for s in steps)
+    return any(s.agency_id in agencies for s in steps) or oversees_province(actor)
 
 
 def dossier_act(*, dossier_code: str, action: str, actor: User, version: int, **payload) -> Dossier:

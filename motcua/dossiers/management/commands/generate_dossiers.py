@@ -31,7 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from motcua.catalog.models import ProcedureVersion
-from motcua.dossiers.audit import event_digest
+from motcua.dossiers.audit import dossier_state, event_digest, signing_key
 from motcua.dossiers.choices import Channel, DossierAction, DossierStatus, ReturnMethod, StepKind
 from motcua.dossiers.codes import format_code
 from motcua.dossiers.deadlines import apology_notice_days
@@ -257,10 +257,28 @@ class Command(BaseCommand):
             "last_event_hash": "",
         }
         events: list[dict] = []
+        key_id = signing_key()[0]
+
+        def seal(row: dict) -> str:
+            return event_digest(
+                dossier_code=code,
+                seq=row["seq"],
+                action=row["action"],
+                from_status=row["from_status"],
+                to_status=row["to_status"],
+                actor_id=row["actor_id"],
+                actor_name=row["actor_name"],
+                payload=row["payload"],
+                created_at=row["created_at"],
+                prev_hash=row["prev_hash"],
+                state=row["state"],
+                key_id=row["key_id"],
+            )
 
         def event(action, to_status, actor_agency, moment, payload):
             user_id, actor_name = plan.actors[actor_agency]
             d["version"] += 1
+            state = dossier_state({**d, "status": to_status})
             digest = event_digest(
                 dossier_code=code,
                 seq=d["version"],
@@ -272,6 +290,8 @@ class Command(BaseCommand):
                 payload=payload,
                 created_at=moment,
                 prev_hash=d["last_event_hash"],
+                state=state,
+                key_id=key_id,
             )
             events.append(
                 {
@@ -287,6 +307,8 @@ class Command(BaseCommand):
                     "created_at": moment,
                     "prev_hash": d["last_event_hash"],
                     "hash": digest,
+                    "key_id": key_id,
+                    "state": state,
                 }
             )
             d["status"], d["last_event_hash"], d["updated_at"] = to_status, digest, moment
@@ -432,6 +454,11 @@ class Command(BaseCommand):
             d["current_step_position"] = current["position"]
             d["current_agency_id"] = current["agency_id"]
         d["updated_at"] = moment
+        # The columns set after the last event (the current step) are what the row holds: the last event,
+        # which no later one chains to, records them (as the workflow's would).
+        last = events[-1]
+        last["state"] = dossier_state(d)
+        last["hash"] = d["last_event_hash"] = seal(last)
         return d, steps, events
 
     def _take(self, model) -> int:
@@ -455,7 +482,9 @@ class Command(BaseCommand):
                         for row in batch:
                             copy.write_row(
                                 [
-                                    json.dumps(row[c], ensure_ascii=False) if c == "payload" else row[c]
+                                    json.dumps(row[c], ensure_ascii=False)
+                                    if c in ("payload", "state")
+                                    else row[c]
                                     for c in columns
                                 ]
                             )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0005_result_file'),
+        ('dossiers', '0006_keyed_audit_ledger'),
         ('org', '0003_contact_change_purposes'),
     ]
 

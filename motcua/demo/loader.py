@@ -17,6 +17,7 @@ from motcua.catalog.services import DocumentData, FeeData, ProcedureData, StepDa
 from motcua.control.demo import control_load_demo_2021
 from motcua.dossiers.demo import demo_size, dossiers_load_demo
 from motcua.dossiers.ledger import audit_checkpoints_close
+from motcua.dvcqg.demo import dvcqg_load_demo
 from motcua.org.choices import AgencyKind, Role
 from motcua.org.models import AdministrativeUnit, Agency, Desk, Membership, UnitLevel, User
 from motcua.portal.demo import portal_load_demo
@@ -205,6 +206,7 @@ def load_demo() -> dict[str, int]:
     ratings_load_demo()
     # The year of demo history is in the past: seal its closed hours in the public audit ledger now.
     audit_checkpoints_close()
+    dvcqg_load_demo()
     return {
         "units": len(units),
         "agencies": len(agencies),

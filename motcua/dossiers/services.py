@@ -37,10 +37,16 @@ from motcua.dossiers.choices import (
 from motcua.dossiers.codes import allocate_code
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, HandOver, ResultFile
 from motcua.dossiers.participants import participants_sync, participating_agency_ids
+from motcua.dossiers.search import search_key
 from motcua.dossiers.workflow import NEW, TRANSITIONS, UNDECIDED, Facts, Side, guard
 from motcua.org.choices import Role
 from motcua.org.models import Agency, Desk, User
-from motcua.org.selectors import oversees_province, user_roles
+from motcua.org.selectors import (
+    account_by_verified_identifier,
+    oversees_province,
+    user_by_identifier,
+    user_roles,
+)
 from motcua.workdays.selectors import (
     add_working_time,
     calendar_for_write,
@@ -96,13 +102,11 @@ def _scoped_key(actor: User, key: str | None) -> str | None:
 
 
 def _applicant_user_id(applicant: ApplicantData) -> int | None:
-    """The account of the applicant, matched on the personal identifier (verified at sign-in)."""
-    if not applicant.identifier:
-        return None
-    ids = User.objects.filter(personal_identifier=applicant.identifier, is_active=True).values_list(
-        "pk", flat=True
-    )
-    return next(iter(ids[:1]), None)
+    """The account of the applicant: the one whose *verified* identifier (personal identifier or tax
+    code, vouched for by the identity provider) is the applicant's. Never one typed on a profile: that
+    would hand the dossier to whoever typed someone else's number (issue 10, item 1)."""
+    account = account_by_verified_identifier(applicant.identifier)
+    return account.pk if account is not None else None
 
 
 def _check_applicant(applicant: ApplicantData) -> ApplicantData:
@@ -387,6 +391,13 @@ def _create(
         agency=dossier.receiving_agency, moment=dossier.received_at or dossier.submitted_at
     )
     dossier.idempotency_key = scoped = _scoped_key(actor, key)
+    dossier.search_text = search_key(
+        code=dossier.code,
+        name=dossier.applicant_name,
+        identifier=dossier.applicant_identifier,
+        phone=dossier.applicant_phone,
+        authorised_person=dossier.authorised_person,
+    )
     event = _chain_event(
         dossier, action=action, from_status=NEW, actor=actor, payload=payload, at=timezone.now()
     )
@@ -1125,6 +1136,34 @@ def _on_apologise_extend(ctx: _Context) -> dict:
     }
 
 
+def _on_link_applicant(ctx: _Context) -> dict:
+    """The receiving officer links the dossier to the account the applicant signs in with (`account`: its
+    e-mail, phone or username), having checked the applicant's identity papers (`identity_checked`).
+
+    Refused when the account is not an active citizen's, or when the dossier's identifier is verified as
+    another account's (that account is the applicant's). The event keeps who was linked before."""
+    if ctx.payload.get("identity_checked") is not True:
+        raise InvalidInput(
+            _("Confirm that you checked the applicant's identity papers."), code="identity_not_checked"
+        )
+    account_name = ctx.payload.get("account")
+    if not isinstance(account_name, str) or not account_name.strip():
+        raise InvalidInput(_("Enter the applicant's account (e-mail or phone)."), code="account_required")
+    account = user_by_identifier(account_name[:254], active=True)
+    if account is None or (Role.CITIZEN, None) not in user_roles(account):
+        raise InvalidInput(_("No citizen account has this e-mail or phone."), code="account_not_found")
+    d = ctx.dossier
+    owner = account_by_verified_identifier(d.applicant_identifier)
+    if owner is not None and owner.pk != account.pk:
+        raise Conflict(
+            _("The applicant's identifier is verified as another account's: the dossier stays with it."),
+            code="identifier_verified_elsewhere",
+        )
+    previous = d.applicant_user_id
+    d.applicant_user_id = account.pk
+    return {"account": account.pk, "account_name": actor_name(account), "previous_account": previous}
+
+
 def _on_appointment_moved(ctx: _Context) -> dict:
     # Unreachable: the transition table gives no role this action (the calendar recompute writes it).
     raise PermissionDenied(_("Your role does not allow this action."), code="role_not_allowed")
@@ -1152,6 +1191,7 @@ _HANDLERS: dict[str, Callable[[_Context], dict]] = {
     A.STOP: _on_stop,
     A.WITHDRAW: _on_withdraw,
     A.APOLOGISE_EXTEND: _on_apologise_extend,
+    A.LINK_APPLICANT: _on_link_applicant,
     A.APPOINTMENT_MOVED: _on_appointment_moved,
 }
 assert set(_HANDLERS) == set(A)

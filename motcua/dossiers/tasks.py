@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from motcua.dossiers import notifications, sweep
+from motcua.dossiers import notifications, sweep, task_notices
 
 
 @task()
@@ -25,6 +25,12 @@ def send_dossier_notifications(pairs: list[list[int]]) -> dict[str, int]:
         outcome = notifications.notify_applicant(dossier_id, seq)
         sent += outcome.email == "sent" or outcome.sms == "sent"
     return {"events": len(pairs), "sent": sent}
+
+
+@task()
+def send_task_notice(dossier_id: int, seq: int) -> int:
+    """E-mail the staff a dossier now waits on after event `seq` (a task arrived)."""
+    return task_notices.notify_staff(dossier_id, seq)
 
 
 @task()

@@ -9,6 +9,8 @@ one hash-chained event and recomputes the stored due moments. Side effects run a
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -21,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.choices import SupplementPolicy
 from motcua.catalog.models import ProcedureVersion
-from motcua.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from motcua.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Unprocessable
 from motcua.core.text import nfc
 from motcua.core.uploads import CheckedUpload
 from motcua.dossiers import deadlines
@@ -370,8 +372,31 @@ def _save_new_steps(rows: list[DossierStep], dossier: Dossier) -> None:
     DossierStep.objects.bulk_create(rows)
 
 
+def _request_digest(**request) -> str:
+    """SHA-256 of what a creating request asked for, in canonical JSON: an idempotency key is bound to it."""
+    canonical = json.dumps(json_native(request), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _key_reused() -> Unprocessable:
+    return Unprocessable(
+        _(
+            "This Idempotency-Key was already used for a different request. Send the same request again to "
+            "get its dossier, or use a new key for a new dossier."
+        ),
+        code="idempotency_key_reused",
+    )
+
+
 def _create(
-    *, actor: User, key: str | None, dossier: Dossier, steps: list[DossierStep], action: str, payload: dict
+    *,
+    actor: User,
+    key: str | None,
+    dossier: Dossier,
+    steps: list[DossierStep],
+    action: str,
+    payload: dict,
+    request: dict | None = None,
 ) -> Dossier:
     """Store a new dossier once per idempotency key: a retried request gets the first dossier back.
 
@@ -385,8 +410,12 @@ def _create(
     the event — and the notification's outbox row when the task queue lives in the database.
     A retry is rare, so the key is not looked up first: the unique constraint on `idempotency_key`
     rejects the second INSERT and the first dossier is returned. The returned instance's `created`
-    tells which case it was.
+    tells which case it was. The key is bound to `request` (what the caller asked for): its digest is kept
+    in the first event, and the same key with another request is refused (422 idempotency_key_reused)
+    instead of silently answering with a dossier the caller did not ask for.
     """
+    if key and request is not None:
+        payload = {**payload, "request_digest": _request_digest(**request)}
     dossier.code = allocate_code(
         agency=dossier.receiving_agency, moment=dossier.received_at or dossier.submitted_at
     )
@@ -410,6 +439,10 @@ def _create(
     except IntegrityError:
         # Only a concurrent or repeated request with the same key can collide here (codes come from the upsert).
         if scoped and (existing := Dossier.objects.filter(idempotency_key=scoped).first()):
+            first = existing.events.filter(seq=1).values_list("payload", flat=True).first() or {}
+            recorded = first.get("request_digest")
+            if recorded is not None and recorded != payload.get("request_digest"):
+                raise _key_reused() from None
             existing.created = False
             return existing
         raise
@@ -485,8 +518,27 @@ def dossier_receive(
     }
     if documents_received is not None:
         payload["documents_received"] = documents_received
+    request = {
+        "action": A.RECEIVE,
+        "desk": desk.pk,
+        "procedure_version": procedure_version.pk,
+        "applicant": _applicant_fields(applicant),
+        "channel": channel,
+        "competent_agency": competent.pk,
+        "fees_amount": fees_amount,
+        "fees_note": fees_note,
+        "received_at": received_at,
+        "documents_received": documents_received,
+        "sets": sets,
+    }
     return _create(
-        actor=actor, key=idempotency_key, dossier=dossier, steps=steps, action=A.RECEIVE, payload=payload
+        actor=actor,
+        key=idempotency_key,
+        dossier=dossier,
+        steps=steps,
+        action=A.RECEIVE,
+        payload=payload,
+        request=request,
     )
 
 
@@ -532,8 +584,22 @@ def dossier_submit(
         "procedure": procedure_version.procedure.code,
         "procedure_version": procedure_version.number,
     }
+    request = {
+        "action": A.SUBMIT,
+        "procedure_version": procedure_version.pk,
+        "applicant": _applicant_fields(applicant),
+        "channel": channel,
+        "competent_agency": competent.pk,
+        "receiving_agency": receiving.pk,
+    }
     return _create(
-        actor=actor, key=idempotency_key, dossier=dossier, steps=[], action=A.SUBMIT, payload=payload
+        actor=actor,
+        key=idempotency_key,
+        dossier=dossier,
+        steps=[],
+        action=A.SUBMIT,
+        payload=payload,
+        request=request,
     )
 
 

@@ -35,5 +35,11 @@ if settings.MOTCUA_LOCAL_IDP:
         path("vneid-demo/", include(idp_urls.provider_patterns)),
         *urlpatterns,
     ]
+# The error pages in the site's layout and language (Django's own are bare English).
+handler400 = "motcua.core.error_pages.bad_request"
+handler403 = "motcua.core.error_pages.permission_denied"
+handler404 = "motcua.core.error_pages.page_not_found"
+handler500 = "motcua.core.error_pages.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

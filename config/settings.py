@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "motcua.org.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "motcua.core.middleware.SessionIdleTimeoutMiddleware",
     "motcua.catalog.middleware.ApplyDueDecisionsMiddleware",
@@ -361,3 +363,14 @@ if MOTCUA_LOCAL_IDP:
     from motcua.idp.keys import signing_key
 
     OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"] = signing_key(VAR_DIR / "vneid-demo-signing-key.pem")
+
+# Officials' second factor (TOTP, django-otp): the roles that must enter it before approving, signing,
+# returning a result, publishing or changing master data, and before the admin. Comma-separated role codes.
+MOTCUA_SECOND_FACTOR_ROLES = [
+    role.strip()
+    for role in (
+        env("MOTCUA_SECOND_FACTOR_ROLES", "leader,chairman,administrator,office_reviewer") or ""
+    ).split(",")
+    if role.strip()
+]
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "motcua")

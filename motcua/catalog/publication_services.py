@@ -59,6 +59,7 @@ from motcua.catalog.services import (
 )
 from motcua.core.errors import Conflict, InvalidInput, PermissionDenied
 from motcua.core.text import nfc
+from motcua.org import second_factor
 from motcua.org.choices import AgencyKind, Role
 from motcua.org.models import Agency, UnitLevel, User
 from motcua.org.selectors import staff_agency_ids
@@ -269,6 +270,9 @@ def _transition(
     locked = _locked(decision)
     source = locked.status
     target = guard(source, action, actors, _facts(locked))
+    if actor is not None and actors & {Actor.REVIEWER, Actor.CHAIRMAN}:
+        # Reviewing, signing and publishing the catalog need the official's second factor (issue 12).
+        second_factor.require(actor)
     _bump(locked, version, status=target, **fields)
     PublicationEvent.objects.create(
         decision=locked, actor=actor, action=action, from_status=source, to_status=target, note=note

@@ -41,6 +41,7 @@ from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, HandOver,
 from motcua.dossiers.participants import participants_sync, participating_agency_ids
 from motcua.dossiers.search import search_key
 from motcua.dossiers.workflow import NEW, TRANSITIONS, UNDECIDED, Facts, Side, guard
+from motcua.org import second_factor
 from motcua.org.choices import Role
 from motcua.org.models import Agency, Desk, User
 from motcua.org.selectors import (
@@ -63,6 +64,11 @@ S = DossierStatus
 # Called inside the action's transaction with each new event (its `dossier` attached): notifications plug
 # in here (issue 3, item 8) and decide themselves what must wait for the commit.
 EVENT_HOOKS: list[Callable[[DossierEvent], None]] = []
+
+# Actions that approve, sign or return a result: officials whose role needs a second factor enter it first.
+SECOND_FACTOR_ACTIONS = frozenset(
+    {A.APPROVE, A.MARK_RESULT_READY, A.ATTACH_RESULT, A.RETURN_RESULT, A.STOP, A.APOLOGISE_EXTEND}
+)
 
 # Fields the workflow never rewrites once the row exists.
 _IMMUTABLE = {"id", "code", "created_at", "idempotency_key", "procedure_version"}
@@ -733,6 +739,8 @@ def dossier_act(*, dossier_code: str, action: str, actor: User, version: int, **
         roles = acting_roles(dossier, actor, TRANSITIONS[action].side, steps, memberships)
         now = timezone.now()
         to_status = guard(dossier.status, action, roles, dossier_facts(dossier, steps, now))
+        if action in SECOND_FACTOR_ACTIONS:
+            second_factor.require(actor)
 
         known_agencies = participating_agency_ids(dossier, steps)
         due_before = dossier.due_at

@@ -37,6 +37,7 @@ from motcua.dossiers.forms import (
 )
 from motcua.dossiers.models import Dossier, ResultFile
 from motcua.dossiers.workflow import TRANSITIONS
+from motcua.org import second_factor
 from motcua.org.decorators import staff_required
 from motcua.org.models import User
 
@@ -231,6 +232,8 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, *, bound=None, statu
         "apology_notice_days": deadlines.apology_notice_days(),
         "late_apology_accepted": deadlines.late_apology_policy() == LateApologyPolicy.ACCEPT,
         "result_file": selectors.result_file_shown(user, dossier),
+        "needs_second_factor": not getattr(user, "second_factor_verified", True)
+        and second_factor.required_for(user),
     }
     if _is_htmx(request):
         # htmx swaps only 2xx answers by default: the message inside the body tells what happened.

@@ -22,7 +22,9 @@ def token_create(request: HttpRequest, payload: TokenIn):
     key = f"{ratelimit.client_ip(request)}:{payload.username.strip().lower()}"
     ratelimit.check("login", key)
     try:
-        token = services.api_token_issue(username=payload.username, password=payload.password)
+        token = services.api_token_issue(
+            username=payload.username, password=payload.password, otp=payload.otp
+        )
     except NotAuthenticated:
         with contextlib.suppress(ratelimit.RateLimited):  # the next call is the one refused
             ratelimit.hit("login", key)

@@ -286,6 +286,16 @@ class ApiToken(TimeStampedModel):
         _("revoked because"), max_length=20, blank=True, choices=TokenRevocation.choices
     )
 
+    second_factor_at = models.DateTimeField(
+        _("second factor checked at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when the token was issued after a second-factor code: only such a token may approve, "
+            "sign, return results or publish for an official whose role needs one."
+        ),
+    )
+
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")

@@ -6,6 +6,12 @@ from ninja import Field, Schema
 class TokenIn(Schema):
     username: str
     password: str
+    otp: str | None = Field(
+        None,
+        max_length=16,
+        description="A code of the official's second factor (TOTP or a recovery code): the token may then "
+        "approve, sign, return results and publish.",
+    )
 
 
 class TokenOut(Schema):

@@ -51,17 +51,28 @@ def token_digest(raw: str) -> str:
 
 
 @transaction.atomic
-def api_token_issue(*, username: str, password: str) -> str:
-    """Check the credentials and return a new bearer token (shown once; only its digest is kept)."""
+def api_token_issue(*, username: str, password: str, otp: str | None = None) -> str:
+    """Check the credentials and return a new bearer token (shown once; only its digest is kept).
+
+    With `otp`, a code of the account's second factor: the token is marked as issued after a second-factor
+    check, and only such a token may approve, sign, return results or publish for an official whose role
+    needs one (second_factor.require). A wrong code issues nothing (InvalidInput)."""
+    from motcua.org import second_factor
+
     user = authenticate(username=username, password=password)
     if user is None or not user.is_active:
         raise NotAuthenticated(_("Wrong username or password."), code="invalid_credentials")
+    checked_at = None
+    if otp:
+        second_factor.verify(user=user, code=otp)
+        checked_at = timezone.now()
     raw = secrets.token_urlsafe(32)
     ApiToken.objects.create(
         user=user,
         digest=token_digest(raw),
         expires_at=timezone.now() + timedelta(days=settings.MOTCUA_API_TOKEN_DAYS),
         password_mark=user.get_session_auth_hash(),
+        second_factor_at=checked_at,
     )
     return raw
 
@@ -94,6 +105,7 @@ class _TokenEntry:
     last_used_at: dt.datetime | None
     user: User
     roles: tuple[tuple[str, int | None], ...]
+    second_factor: bool = False
 
 
 # Every API request presents its token. The token's user and roles are kept in the process
@@ -117,6 +129,7 @@ def api_token_user(raw: str) -> User | None:
         entry.last_used_at = now
     user = copy.copy(entry.user)  # each request its own instance: nothing a request sets leaks into another
     user.cached_roles = entry.roles
+    user.second_factor_verified = entry.second_factor  # read by second_factor.require in the services
     return user
 
 
@@ -138,6 +151,7 @@ def _load_token(digest: str) -> _TokenEntry | None:
         last_used_at=token.last_used_at,
         user=token.user,
         roles=roles,
+        second_factor=token.second_factor_at is not None,
     )
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from motcua.org import views, vneid_views
+from motcua.org import second_factor_views, views, vneid_views
 from motcua.org.decorators import citizen_passwords_required as _local
 
 app_name = "accounts"
@@ -14,6 +14,9 @@ urlpatterns = [
     path("vneid/callback/", vneid_views.vneid_callback, name="vneid_callback"),
     path("vneid/lien-ket/", vneid_views.vneid_link, name="vneid_link"),
     path("vneid/lien-ket/xong/", vneid_views.vneid_link_done, name="vneid_link_done"),
+    # The official's second factor (TOTP): enter a code, or set up the authenticator app.
+    path("xac-thuc-hai-buoc/", second_factor_views.verify, name="second_factor"),
+    path("xac-thuc-hai-buoc/dang-ky/", second_factor_views.enrol, name="second_factor_enrol"),
     path("dang-ky/", _local(views.register), name="register"),
     path("xac-minh/", _local(views.verify), name="verify"),
     path("xac-minh/gui-lai/", _local(views.verify_resend), name="verify_resend"),

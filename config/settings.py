@@ -356,8 +356,8 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
-    # The demo runs on plain http on the loopback; anything else is https only.
-    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"] if DEBUG else ["https"],
+    # The demo provider runs on plain http on the loopback; a real deployment has no provider here.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"] if MOTCUA_LOCAL_IDP else ["https"],
 }
 if MOTCUA_LOCAL_IDP:
     from motcua.idp.keys import signing_key

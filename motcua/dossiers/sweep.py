@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from motcua.dossiers.choices import RUNNING_STATUSES
 from motcua.dossiers.models import DeadlineBreach, Dossier, DossierStep
 from motcua.dossiers.selectors import dossiers_visible_to
+from motcua.dossiers.timeliness import overdue_q
 from motcua.org.choices import Role
 from motcua.org.models import Agency, User
 from motcua.workdays.selectors import working_minutes_between
@@ -51,7 +52,7 @@ def sweep_deadlines(*, now: dt.datetime | None = None) -> SweepReport:
     now = now or timezone.now()
     recorded = DeadlineBreach.objects.filter(dossier=OuterRef("pk"), step__isnull=True)
     late_dossiers = (
-        Dossier.objects.filter(status__in=RUNNING_STATUSES, due_at__lt=now)
+        Dossier.objects.filter(overdue_q(now))
         .exclude(Exists(recorded))
         .values_list("pk", "competent_agency_id", "due_at")
     )

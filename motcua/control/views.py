@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from motcua.control import selectors, services
 from motcua.control.choices import TaskStatus
 from motcua.control.models import TaskEvidence
+from motcua.control.workflow import task_next_statuses
 from motcua.core.errors import DomainError, InvalidInput, NotFound
 from motcua.org.decorators import staff_required
 from motcua.org.models import Agency
@@ -91,7 +92,10 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "task": task,
             "overdue": task.is_overdue(timezone.localdate()),
             "may_edit": selectors.plan_task_editable_by(request.user, task),
-            "statuses": TaskStatus.choices,
+            "statuses": [
+                (s, TaskStatus(s).label)
+                for s in task_next_statuses(task.status, office=selectors.is_office_reviewer(request.user))
+            ],
         },
     )
 

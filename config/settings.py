@@ -1,40 +1,27 @@
 """motcua settings: one module, everything from the environment.
 
 SQLite under var/ unless DATABASE_URL is set. Secrets may also come from a file named by the
-same variable with a _FILE suffix (Docker/Kubernetes secrets).
+same variable with a _FILE suffix (Docker/Kubernetes secrets). Every value is parsed and checked here
+(`config.env`), once: a boolean, number, choice or time that does not parse stops start-up with a message
+naming the variable, and the code reads `settings.X` already typed.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from config.env import env, envbool, envchoice, envint, envlist, envtime
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env(name: str, default: str | None = None) -> str | None:
-    """Read a setting from the environment, or from the file named by NAME_FILE."""
-    file_name = os.environ.get(f"{name}_FILE")
-    if file_name:
-        return Path(file_name).read_text(encoding="utf-8").strip()
-    return os.environ.get(name, default)
-
-
-def envbool(name: str, default: str) -> bool:
-    return (env(name, default) or "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def envint(name: str, default: int) -> int:
-    return int(env(name, str(default)) or default)
-
-
-DEBUG = envbool("DEBUG", "True")
+DEBUG = envbool("DEBUG", True)
 SECRET_KEY = env("SECRET_KEY", "motcua-insecure-development-key-change-me-in-production-0123456789")
-ALLOWED_HOSTS = [h.strip() for h in (env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver") or "").split(",")]
-CSRF_TRUSTED_ORIGINS = [o for o in (env("CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o]
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_ROOT = env("SITE_ROOT", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
@@ -154,25 +141,28 @@ STORAGES = {
 }
 
 # Largest accepted upload (catalog import files, later dossier attachments).
-MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 
 # Production hardening: on whenever DEBUG is off, so `check --deploy` is clean.
 if not DEBUG:
-    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "True")
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "True")
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    "root": {
+        "handlers": ["console"],
+        "level": envchoice("LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),
+    },
 }
 
 # Background work through the django-tasks API (Django 6's task framework, backported): run at once in
@@ -182,16 +172,16 @@ TASKS = {
         "BACKEND": {
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
             "database": "django_tasks_db.DatabaseBackend",
-        }[env("TASKS_BACKEND", "immediate") or "immediate"],
+        }[envchoice("TASKS_BACKEND", "immediate", ("immediate", "database"))],
     }
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
-EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_PORT = envint("EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "motcua <no-reply@motcua.local>")
 
 # --- motcua ---------------------------------------------------------------------------------
@@ -200,18 +190,29 @@ MOTCUA_PROVINCE_CODE = env("MOTCUA_PROVINCE_CODE", "14")
 # Default office sessions when none are configured in the database: (start, end) local times.
 MOTCUA_DEFAULT_OFFICE_SESSIONS = [("07:30", "11:30"), ("13:30", "17:30")]
 # Length of one working day in hours: provinces print "30 ngày | 240 giờ".
-MOTCUA_WORKDAY_HOURS = envint("MOTCUA_WORKDAY_HOURS", 8)
+MOTCUA_WORKDAY_HOURS = envint("MOTCUA_WORKDAY_HOURS", 8, minimum=1, maximum=24)
 # API bearer tokens live this many days.
-MOTCUA_API_TOKEN_DAYS = envint("MOTCUA_API_TOKEN_DAYS", 30)
+MOTCUA_API_TOKEN_DAYS = envint("MOTCUA_API_TOKEN_DAYS", 30, minimum=1)
 # SMS gateway: a dotted path to a class with send(phone, text). The default writes to the log/console.
 MOTCUA_SMS_BACKEND = env("MOTCUA_SMS_BACKEND", "motcua.core.sms.ConsoleSMSBackend")
 # A transfer received after this local time starts at the next working session (DESIGN §4).
-MOTCUA_TRANSFER_CUTOFF = env("MOTCUA_TRANSFER_CUTOFF", "15:00")
+MOTCUA_TRANSFER_CUTOFF = envtime("MOTCUA_TRANSFER_CUTOFF", "15:00")
 # The apology-and-extension letter (Form 04) is issued at least this many working days before the legal
 # due moment (Decree 61/2018 as amended: no later than 1 working day before; DESIGN §4).
 MOTCUA_APOLOGY_NOTICE_WORKING_DAYS = envint("MOTCUA_APOLOGY_NOTICE_WORKING_DAYS", 1)
 # A Form 04 asked for after that moment: "refuse" it (409 apology_too_late), or "accept" it and flag the
 # event `late_notice` for the statistics and the inspectors.
-MOTCUA_LATE_APOLOGY_POLICY = env("MOTCUA_LATE_APOLOGY_POLICY", "refuse")
+MOTCUA_LATE_APOLOGY_POLICY = envchoice("MOTCUA_LATE_APOLOGY_POLICY", "refuse", ("refuse", "accept"))
 # The electronic result (kết quả điện tử) an agency attaches to a dossier: a PDF of at most this size.
-MOTCUA_RESULT_MAX_BYTES = envint("MOTCUA_RESULT_MAX_BYTES", MAX_UPLOAD_BYTES)
+MOTCUA_RESULT_MAX_BYTES = envint("MOTCUA_RESULT_MAX_BYTES", MAX_UPLOAD_BYTES, minimum=1)
+# Online filing: the most a dossier's attachments may weigh together, and how many files it may hold.
+FILING_MAX_TOTAL_BYTES = envint("FILING_MAX_TOTAL_BYTES", 50 * 1024 * 1024, minimum=1)
+FILING_MAX_FILES = envint("FILING_MAX_FILES", 40, minimum=1)
+# Rate limits (motcua.core.ratelimit): on unless turned off; per-bucket overrides such as
+# {"login": "5/900s"} are set here in code, the defaults live beside the buckets.
+MOTCUA_RATE_LIMITS_ENABLED = envbool("MOTCUA_RATE_LIMITS_ENABLED", True)
+MOTCUA_RATE_LIMITS: dict[str, str] = {}
+# The request header holding the client's address when a trusted proxy sets it (e.g. HTTP_X_REAL_IP).
+MOTCUA_CLIENT_IP_HEADER = env("MOTCUA_CLIENT_IP_HEADER", "REMOTE_ADDR") or "REMOTE_ADDR"
+# Open311 jurisdiction ids accepted besides the province code (comma-separated).
+MOTCUA_OPEN311_JURISDICTIONS = envlist("MOTCUA_OPEN311_JURISDICTIONS")

@@ -78,7 +78,7 @@ def _roles_in(memberships: set[tuple[str, int | None]], agency_ids: set[int | No
 
 
 def _workday_minutes() -> int:
-    return int(settings.MOTCUA_WORKDAY_HOURS) * 60
+    return settings.MOTCUA_WORKDAY_HOURS * 60
 
 
 def _minutes_of_days(days: Decimal) -> int:
@@ -647,8 +647,7 @@ def _transfer_clock_start(moment: dt.datetime) -> dt.datetime:
     """Where the clock of a step handed to another agency starts: a transfer received after the cut-off
     (MOTCUA_TRANSFER_CUTOFF, 15:00 by default) starts at the next working session (DESIGN §4)."""
     local = timezone.localtime(moment)
-    hours, minutes = (int(part) for part in settings.MOTCUA_TRANSFER_CUTOFF.split(":"))
-    if local.time() < dt.time(hours, minutes):
+    if local.time() < settings.MOTCUA_TRANSFER_CUTOFF:
         return moment
     return next_working_moment(
         local.replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)

@@ -45,8 +45,8 @@ APPLICANT_FIELDS: dict[str, int] = {
 }
 MAX_NOTE = 2000
 # Per dossier (all files, all rounds); files one by one are limited by MAX_UPLOAD_BYTES.
-MAX_TOTAL_BYTES = getattr(settings, "FILING_MAX_TOTAL_BYTES", 50 * 1024 * 1024)
-MAX_FILES = getattr(settings, "FILING_MAX_FILES", 40)
+MAX_TOTAL_BYTES = settings.FILING_MAX_TOTAL_BYTES
+MAX_FILES = settings.FILING_MAX_FILES
 
 
 @dataclass(frozen=True)

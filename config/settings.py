@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    # django-ninja as an app: /api/docs then loads the Swagger UI it ships (ninja/static/) from this
+    # server instead of a CDN, so the API docs work on a closed network and under a strict CSP.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "motcua.core",
@@ -59,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "motcua.core.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -108,6 +112,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+# A browser session ends after this many seconds whatever happens (absolute lifetime, default 12 hours) and
+# after MOTCUA_SESSION_IDLE_MINUTES without a request (default 60; 0 switches the idle timeout off).
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
+MOTCUA_SESSION_IDLE_MINUTES = envint("MOTCUA_SESSION_IDLE_MINUTES", 60)
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 

@@ -200,8 +200,22 @@ class Membership(TimeStampedModel):
         return f"{self.user} — {self.get_role_display()}" + (f" @ {self.agency}" if self.agency_id else "")
 
 
+class TokenRevocation(models.TextChoices):
+    """Why a token stopped working before its expiry."""
+
+    BY_USER = "user", _("revoked by its holder")
+    BY_ADMIN = "admin", _("revoked by an administrator")
+    PASSWORD_CHANGED = "password", _("the password was changed")
+    DEACTIVATED = "deactivated", _("the account was deactivated")
+
+
 class ApiToken(TimeStampedModel):
-    """A bearer token for the JSON API. Only its SHA-256 digest is stored."""
+    """A bearer token for the JSON API. Only its SHA-256 digest is stored.
+
+    `password_mark` is the user's session hash (Django's `get_session_auth_hash`, a keyed hash of the
+    password hash) when the token was issued: any change of the password, by whatever path (reset by
+    e-mail or SMS, the admin, `changepassword`), makes it differ, and the token stops working exactly
+    as the person's browser sessions do."""
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
@@ -209,10 +223,18 @@ class ApiToken(TimeStampedModel):
     digest = models.CharField(_("digest"), max_length=64, unique=True)
     expires_at = models.DateTimeField(_("expires at"))
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    password_mark = models.CharField(max_length=128, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(
+        _("revoked because"), max_length=20, blank=True, choices=TokenRevocation.choices
+    )
 
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} #{self.pk}"
 
 
 class VerificationPurpose(models.TextChoices):

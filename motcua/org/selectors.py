@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import hmac
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from motcua.core.localcache import LocalCache
 from motcua.org.choices import STAFF_ROLES
 from motcua.org.models import (
     AdministrativeUnit,
     Agency,
+    ApiToken,
     Desk,
     Membership,
+    TokenRevocation,
     User,
     VerificationCode,
     VerificationPurpose,
@@ -117,3 +124,43 @@ def contact_changes_pending(user: User) -> list[VerificationCode]:
 def contact_change_pending(user: User, purpose: str) -> VerificationCode | None:
     """The live code of `user`'s pending change `purpose` (CHANGE_EMAIL or CHANGE_PHONE), or None."""
     return next((code for code in contact_changes_pending(user) if code.purpose == purpose), None)
+
+
+def token_dead_reason(token: ApiToken) -> str:
+    """Why `token` (with its user loaded) no longer works, as a TokenRevocation value; "" when it works
+    (expiry aside). A password changed or an account deactivated since issue counts as revoked."""
+    if token.revoked_at is not None:
+        return token.revoked_reason or TokenRevocation.BY_ADMIN
+    if not token.user.is_active:
+        return TokenRevocation.DEACTIVATED
+    if not token.password_mark or not hmac.compare_digest(
+        token.password_mark, token.user.get_session_auth_hash()
+    ):
+        return TokenRevocation.PASSWORD_CHANGED
+    return ""
+
+
+@dataclass(frozen=True)
+class TokenRow:
+    """One of a person's API tokens as their profile lists it."""
+
+    token: ApiToken
+    dead_reason: str  # a TokenRevocation value, "" while it works
+
+    @property
+    def is_live(self) -> bool:
+        return not self.dead_reason and self.token.expires_at > timezone.now()
+
+    @property
+    def state_label(self) -> str:
+        if self.dead_reason:
+            return str(TokenRevocation(self.dead_reason).label)
+        if self.token.expires_at <= timezone.now():
+            return str(_("expired"))
+        return str(_("active"))
+
+
+def api_tokens_of(user: User) -> list[TokenRow]:
+    """`user`'s own API tokens, newest first, each with whether it still works and why not."""
+    tokens = ApiToken.objects.filter(user=user).select_related("user").order_by("-created_at", "-pk")
+    return [TokenRow(token=t, dead_reason=token_dead_reason(t)) for t in tokens[:100]]

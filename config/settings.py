@@ -203,10 +203,10 @@ MOTCUA_WORKDAY_HOURS = envint("MOTCUA_WORKDAY_HOURS", 8, minimum=1, maximum=24)
 MOTCUA_API_TOKEN_DAYS = envint("MOTCUA_API_TOKEN_DAYS", 30, minimum=1)
 # SMS gateway: a dotted path to a class with send(phone, text). The default writes to the log/console.
 MOTCUA_SMS_BACKEND = env("MOTCUA_SMS_BACKEND", "motcua.core.sms.ConsoleSMSBackend")
-# A transfer received after this local time starts at the next working session (DESIGN §4).
+# A transfer received after this local time starts at the next working session (docs/design.md §4).
 MOTCUA_TRANSFER_CUTOFF = envtime("MOTCUA_TRANSFER_CUTOFF", "15:00")
 # The apology-and-extension letter (Form 04) is issued at least this many working days before the legal
-# due moment (Decree 61/2018 as amended: no later than 1 working day before; DESIGN §4).
+# due moment (Decree 61/2018 as amended: no later than 1 working day before; docs/design.md §4).
 MOTCUA_APOLOGY_NOTICE_WORKING_DAYS = envint("MOTCUA_APOLOGY_NOTICE_WORKING_DAYS", 1)
 # A Form 04 asked for after that moment: "refuse" it (409 apology_too_late), or "accept" it and flag the
 # event `late_notice` for the statistics and the inspectors.

@@ -1,6 +1,6 @@
 """Rate limits: fixed windows counted in Django's cache (Redis in production, LocMem in the demo).
 
-DESIGN §7: sign-in, verification codes and the public tracking lookup are rate-limited. A limit is a
+docs/design.md §7: sign-in, verification codes and the public tracking lookup are rate-limited. A limit is a
 named *bucket* ("login", "track", …) with a rate, counted per key (an IP address, an account, a phone
 number). Counting uses `cache.add` + `cache.incr`, both atomic on Redis, so several app servers share
 one count; the LocMem cache of the embedded demo counts per process, which is enough there.

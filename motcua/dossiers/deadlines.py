@@ -1,8 +1,8 @@
 """Deadlines derived from a dossier's legal due moment, beyond `due_at` itself.
 
 Form 04, the apology and new appointment, is given "at least one working day before the deadline"
-(DESIGN §4; Decree 61/2018 as amended: the agency notifies and apologises no later than one working day
-before the due moment). The notice is MOTCUA_APOLOGY_NOTICE_WORKING_DAYS working days; what happens to a
+(docs/design.md §4; Decree 61/2018 as amended: the agency notifies and apologises no later than one
+working day before the due moment). The notice is MOTCUA_APOLOGY_NOTICE_WORKING_DAYS working days; what happens to a
 letter asked for later is MOTCUA_LATE_APOLOGY_POLICY: refused (the default) or accepted and flagged.
 """
 

@@ -1,4 +1,4 @@
-"""Reads on dossiers, always limited to what the caller may see (DESIGN §4 Tracking, §7)."""
+"""Reads on dossiers, always limited to what the caller may see (docs/design.md §4 Tracking, §7)."""
 
 from __future__ import annotations
 

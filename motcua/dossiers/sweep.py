@@ -1,4 +1,4 @@
-"""The deadline sweep and the overdue board (issue 3, item 3; DESIGN §4 Deadlines).
+"""The deadline sweep and the overdue board (issue 3, item 3; docs/design.md §4 Deadlines).
 
 `sweep_deadlines` is healthchecks' `sendalerts` in miniature: it finds every running dossier past its
 legal due moment and every open step past its own, records each as a `DeadlineBreach` exactly once (the

@@ -153,7 +153,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 # --- tracking (tra cứu hồ sơ) ------------------------------------------------------------------------------------
 
-# What each state means for the applicant, in plain words (DESIGN §4: all states, not three).
+# What each state means for the applicant, in plain words (docs/design.md §4: all states, not three).
 STATUS_EXPLAINED = {
     DossierStatus.SUBMITTED: gettext_lazy(
         "Your dossier has been filed and is waiting for the desk to check it."

@@ -29,7 +29,7 @@ Asia/Ho_Chi_Minh):
   workflow returns a result only from `result_ready`, so a returned dossier has it too). The resolution
   moment `result_ready_at` must fall within the period. Compared with the legal due
   moment `due_at` (moved by supplement pauses, never by the apology's extension, so a dossier extended by
-  Form 04 and resolved after `due_at` counts late — DESIGN §4):
+  Form 04 and resolved after `due_at` counts late — docs/design.md §4):
     - early (trước hạn): resolved on a local day before the due day;
     - on time (đúng hạn): on the due day, at or before the due moment;
     - late (quá hạn): after the due moment.

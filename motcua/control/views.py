@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -18,7 +17,8 @@ from motcua.control import selectors, services
 from motcua.control.choices import TaskStatus
 from motcua.control.models import TaskEvidence
 from motcua.control.workflow import task_next_statuses
-from motcua.core.errors import DomainError, InvalidInput, NotFound
+from motcua.core.errors import InvalidInput
+from motcua.core.pages import errors_to_messages
 from motcua.org.decorators import staff_required
 from motcua.org.models import Agency
 from motcua.org.selectors import staff_agency_ids
@@ -26,21 +26,7 @@ from motcua.org.selectors import staff_agency_ids
 
 def _errors_to_messages(back: str) -> Callable:
     """A domain error in a POST view becomes a message on the page named `back` (given the view's pk)."""
-
-    def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound as exc:
-                raise Http404(exc.message) from exc
-            except DomainError as exc:
-                messages.error(request, exc.message)
-                return redirect(reverse(back, kwargs=kwargs) if kwargs else reverse(back))
-
-        return wrapper
-
-    return decorate
+    return errors_to_messages(lambda **kwargs: reverse(back, kwargs=kwargs) if kwargs else reverse(back))
 
 
 def _int(value: str | None, label: str) -> int:
@@ -72,19 +58,13 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
     """The plan's groups and tasks with progress (a bar that is also text) and overdue flags."""
-    try:
-        overview = selectors.control_plan_overview(request.user, year=year, agency=request.GET.get("agency"))
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    overview = selectors.control_plan_overview(request.user, year=year, agency=request.GET.get("agency"))
     return render(request, "control/plan_detail.html", {"overview": overview, "plan": overview.plan})
 
 
 @staff_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        task = selectors.plan_task_for(request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    task = selectors.plan_task_for(request.user, pk=pk)
     return render(
         request,
         "control/task_detail.html",
@@ -209,10 +189,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        meeting = selectors.meeting_for(request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    meeting = selectors.meeting_for(request.user, pk=pk)
     return render(
         request,
         "control/meeting_detail.html",
@@ -235,10 +212,7 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def minutes_download(request: HttpRequest, pk: int) -> FileResponse:
-    try:
-        meeting = selectors.meeting_for(request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    meeting = selectors.meeting_for(request.user, pk=pk)
     if not meeting.minutes:
         raise Http404
     return _download(meeting.minutes, meeting.minutes_name or "minutes", "application/octet-stream")

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from motcua.core.errors import NotFound
 from motcua.dossiers.documents import FORMS, available_forms, form_context, issuing_events, moment
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.pdf import qr_svg, render_pdf
@@ -31,10 +30,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _dossier(request: HttpRequest, code: str) -> tuple[Dossier, bool]:
     """The dossier and whether the caller reads it as staff of a participating agency."""
-    try:
-        dossier = dossier_for(request.user, code)
-    except NotFound as err:
-        raise Http404(err.message) from err
+    dossier = dossier_for(request.user, code)
     agencies = staff_agency_ids(request.user)
     involved = {dossier.competent_agency_id, dossier.current_agency_id, dossier.receiving_agency_id}
     involved |= {s.agency_id for s in dossier.steps.all()}
@@ -64,10 +60,7 @@ def _form_context(request: HttpRequest, code: str, number: str) -> tuple[Dossier
     spec = FORMS.get(number)
     if spec is None or not (staff or (spec.for_applicant and dossier.applicant_user_id == request.user.pk)):
         raise Http404
-    try:
-        context = form_context(dossier, number, seq=_seq(request))
-    except NotFound as err:
-        raise Http404(err.message) from err
+    context = form_context(dossier, number, seq=_seq(request))
     query = f"?{urlencode({'event': context['event'].seq})}" if _seq(request) else ""
     context.update(
         qr=qr_svg(context["qr_payload"]),

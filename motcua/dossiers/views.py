@@ -32,7 +32,6 @@ from motcua.dossiers.models import Dossier, ResultFile
 from motcua.dossiers.timeliness import is_overdue
 from motcua.dossiers.workflow import TRANSITIONS
 from motcua.org.decorators import staff_required
-from motcua.org.models import User
 
 S = DossierStatus
 
@@ -108,13 +107,6 @@ def desk(request: HttpRequest) -> HttpResponse:
 # --- the dossier page ----------------------------------------------------------------------------------
 
 
-def _dossier_or_404(user: User, code: str) -> Dossier:
-    try:
-        return selectors.dossier_for(user, code)
-    except NotFound as error:
-        raise Http404(error.message) from error
-
-
 def _render_dossier(request: HttpRequest, dossier: Dossier, *, bound=None, status: int = 200) -> HttpResponse:
     user = request.user
     actions = available_actions(dossier, user)
@@ -150,7 +142,7 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, *, bound=None, statu
 
 @staff_required
 def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
-    return _render_dossier(request, _dossier_or_404(request.user, code))
+    return _render_dossier(request, selectors.dossier_for(request.user, code))
 
 
 @csrf_exempt  # checked below, once the body is parsed with the sent file names recorded
@@ -164,7 +156,7 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
 @csrf_protect
 def _dossier_action(request: HttpRequest, code: str, action: str, sent_names: list[str]) -> HttpResponse:
     user = request.user
-    dossier = _dossier_or_404(user, code)
+    dossier = selectors.dossier_for(user, code)
     if action not in TRANSITIONS:
         raise Http404(_("Unknown action."))
     form = action_form(action, dossier=dossier, user=user, data=request.POST, files=request.FILES)
@@ -186,10 +178,10 @@ def _dossier_action(request: HttpRequest, code: str, action: str, sent_names: li
         return _render_dossier(request, dossier, bound=form, status=400)
     except (Conflict, PermissionDenied) as error:
         messages.error(request, error.message)
-        return _render_dossier(request, _dossier_or_404(user, code), status=error.status)
+        return _render_dossier(request, selectors.dossier_for(user, code), status=error.status)
     messages.success(request, _("Done: %(action)s.") % {"action": form.label})
     if _is_htmx(request):
-        return _render_dossier(request, _dossier_or_404(user, code))
+        return _render_dossier(request, selectors.dossier_for(user, code))
     return redirect(reverse("dossiers:detail", kwargs={"code": code}))
 
 
@@ -213,10 +205,7 @@ def result_file_response(row: ResultFile) -> FileResponse:
 def result_file_download(request: HttpRequest, code: str) -> FileResponse:
     """The dossier's electronic result, for staff who may see the dossier; 404 as for a missing dossier
     for anyone else."""
-    try:
-        row = selectors.result_file_for(request.user, code)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    row = selectors.result_file_for(request.user, code)
     return result_file_response(row)
 
 

@@ -8,7 +8,7 @@ from functools import partial
 from django import forms
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -81,10 +81,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     depends only on the catalog, the glossary and the language: rendered once per process and language
     and kept in `catalog_cache` until any of them changes (no query, no template work on a repeat)."""
     language = get_language()
-    try:
-        page = catalog.catalog_cache.get(("page", code, language), partial(_procedure_page, code))
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    page = catalog.catalog_cache.get(("page", code, language), partial(_procedure_page, code))
     return render(request, "portal/procedure_detail.html", {"page": page})
 
 
@@ -117,10 +114,7 @@ def announcement_list(request: HttpRequest) -> HttpResponse:
 
 
 def announcement_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        announcement = selectors.announcement_public(slug=slug)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    announcement = selectors.announcement_public(slug=slug)
     return render(request, "portal/announcement_detail.html", {"announcement": announcement})
 
 

@@ -21,7 +21,7 @@ from motcua.dossiers.models import Dossier, DossierAgency, DossierEvent, Dossier
 from motcua.dossiers.timeliness import is_late, overdue_q
 from motcua.org.choices import Role
 from motcua.org.models import User
-from motcua.org.selectors import staff_agency_ids, user_roles
+from motcua.org.selectors import oversees_province, staff_agency_ids, user_roles
 
 _LIST_RELATED = (
     "procedure_version__procedure",
@@ -33,9 +33,12 @@ _LIST_RELATED = (
 
 def dossiers_visible_to(user: User) -> QuerySet[Dossier]:
     """The dossiers `user` may see: staff see those their agencies receive, decide, hold now or took
-    part in (a step or a consultation); everyone sees the dossiers they filed as applicant."""
+    part in (a step or a consultation); the Office's reviewers and administrators see every agency's
+    (`oversees_province`); everyone sees the dossiers they filed as applicant."""
     if not user.is_authenticated:
         return Dossier.objects.none()
+    if oversees_province(user):
+        return Dossier.objects.select_related(*_LIST_RELATED)
     visible = Q(applicant_user=user)
     agencies = staff_agency_ids(user)
     if agencies:
@@ -140,7 +143,12 @@ def dossier_page(
     """
     agencies = staff_agency_ids(user)
     unfiltered = not status and not agency and overdue is None
-    if unfiltered and len(agencies) == 1 and not Dossier.objects.filter(applicant_user=user).exists():
+    if (
+        unfiltered
+        and len(agencies) == 1
+        and not oversees_province(user)
+        and not Dossier.objects.filter(applicant_user=user).exists()
+    ):
         rows = DossierAgency.objects.filter(agency_id=next(iter(agencies)))
         ids = list(
             rows.order_by("due_at", "dossier_id").values_list("dossier_id", flat=True)[

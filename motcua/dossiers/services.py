@@ -40,7 +40,7 @@ from motcua.dossiers.participants import participants_sync, participating_agency
 from motcua.dossiers.workflow import NEW, TRANSITIONS, UNDECIDED, Facts, Side, guard
 from motcua.org.choices import Role
 from motcua.org.models import Agency, Desk, User
-from motcua.org.selectors import user_roles
+from motcua.org.selectors import oversees_province, user_roles
 from motcua.workdays.selectors import add_working_time, next_working_moment, working_minutes_between
 
 A = DossierAction
@@ -519,7 +519,7 @@ def _can_see(dossier: Dossier, actor: User, memberships, steps: list[DossierStep
     agencies = {a for role, a in memberships if a is not None and role != Role.CITIZEN}
     if {dossier.competent_agency_id, dossier.current_agency_id, dossier.receiving_agency_id} & agencies:
         return True
-    return any(s.agency_id in agencies for s in steps)
+    return any(s.agency_id in agencies for s in steps) or oversees_province(actor)
 
 
 def dossier_act(*, dossier_code: str, action: str, actor: User, version: int, **payload) -> Dossier:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.localcache import LocalCache
-from motcua.org.choices import STAFF_ROLES
+from motcua.org.choices import STAFF_ROLES, AgencyKind, Role
 from motcua.org.models import (
     AdministrativeUnit,
     Agency,
@@ -61,6 +61,25 @@ def active_desk(pk: int) -> Desk | None:
 def staff_agency_ids(user: User, *, roles: frozenset[str] = STAFF_ROLES) -> set[int]:
     """Ids of the agencies in which `user` holds any of `roles`: the scope of their staff work."""
     return {agency_id for role, agency_id in user_roles(user) if role in roles and agency_id is not None}
+
+
+# The Office (Văn phòng UBND, phòng Kiểm soát TTHC) oversees the province: its reviewers and administrators
+# watch every agency's dossiers, figures and deadlines (docs/design.md §1). A reviewer role held in any other agency
+# gives no province-wide view.
+OVERSIGHT_ROLES = frozenset({Role.OFFICE_REVIEWER, Role.ADMINISTRATOR})
+
+
+def oversees_province(user: User) -> bool:
+    """True for superusers and for users holding an oversight role in a People's Committee Office: they
+    see every agency's dossiers (the overdue board, search, statistics), read-only beyond their own roles."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    agencies = {a for role, a in user_roles(user) if role in OVERSIGHT_ROLES and a is not None}
+    return (
+        bool(agencies) and Agency.objects.filter(pk__in=agencies, kind=AgencyKind.COMMITTEE_OFFICE).exists()
+    )
 
 
 def user_roles(user: User) -> set[tuple[str, int | None]]:

@@ -20,8 +20,7 @@ from motcua.catalog.publication_workflow import PublicationAction
 from motcua.core.errors import InvalidInput
 from motcua.core.pages import errors_to_messages
 from motcua.org.decorators import staff_required
-from motcua.org.models import Agency
-from motcua.org.selectors import staff_agency_ids
+from motcua.org.selectors import agencies_for, agency_by_pk
 
 PAGE_SIZE = 20
 
@@ -79,7 +78,7 @@ def version_diff(request: HttpRequest, code: str) -> HttpResponse:
 @staff_required
 def publication_queue(request: HttpRequest) -> HttpResponse:
     """The decisions waiting for the user, then every decision they may see."""
-    drafting = Agency.objects.filter(pk__in=staff_agency_ids(request.user, roles=selectors.DRAFTING_ROLES))
+    drafting = agencies_for(request.user, roles=selectors.DRAFTING_ROLES)
     return render(
         request,
         "catalog/publication_queue.html",
@@ -95,7 +94,7 @@ def publication_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 @_domain_errors_to_messages
 def publication_create(request: HttpRequest) -> HttpResponse:
-    agency = Agency.objects.filter(pk=_int(request.POST.get("agency"))).first()
+    agency = agency_by_pk(_int(request.POST.get("agency")))
     if agency is None:
         raise InvalidInput(_("Choose the drafting agency."), code="publication_bad_agency")
     decision = services.publication_decision_create(

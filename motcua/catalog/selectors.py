@@ -10,7 +10,7 @@ from motcua.core.errors import NotFound
 from motcua.core.localcache import LocalCache
 from motcua.core.text import search_terms
 from motcua.org.choices import AgencyKind
-from motcua.org.models import Agency
+from motcua.org.models import Agency, UnitLevel
 
 
 def procedures_current(
@@ -81,6 +81,11 @@ def procedure_detail(*, code: str) -> ProcedureVersion:
 def fields_in_use() -> QuerySet[Field]:
     """Fields that have at least one procedure in force, for the browse filters."""
     return Field.objects.filter(versions__is_current=True).distinct().order_by("name")
+
+
+def levels_in_use() -> QuerySet[UnitLevel]:
+    """Unit levels that at least one procedure in force applies to (the catalog's level filter)."""
+    return UnitLevel.objects.filter(procedure_versions__is_current=True).distinct()
 
 
 def agencies_with_procedures() -> QuerySet[Agency]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -15,13 +14,12 @@ from django.views.decorators.http import require_POST
 
 from motcua.control import selectors, services
 from motcua.control.choices import TaskStatus
-from motcua.control.models import TaskEvidence
+from motcua.control.forms import MeetingForm
 from motcua.control.workflow import task_next_statuses
 from motcua.core.errors import InvalidInput
 from motcua.core.pages import errors_to_messages
 from motcua.org.decorators import staff_required
-from motcua.org.models import Agency
-from motcua.org.selectors import staff_agency_ids
+from motcua.org.selectors import agencies_list
 
 
 def _errors_to_messages(back: str) -> Callable:
@@ -36,16 +34,6 @@ def _int(value: str | None, label: str) -> int:
         raise InvalidInput(
             _("%(field)s: give a whole number.") % {"field": label}, code="invalid_number"
         ) from exc
-
-
-def _datetime(value: str | None, label: str) -> dt.datetime:
-    try:
-        parsed = dt.datetime.fromisoformat(value or "")
-    except ValueError as exc:
-        raise InvalidInput(
-            _("%(field)s: give a date and time.") % {"field": label}, code="invalid_datetime"
-        ) from exc
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
 @staff_required
@@ -135,15 +123,7 @@ def _download(file, name: str, content_type: str) -> FileResponse:
 
 @staff_required
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    evidence = (
-        TaskEvidence.objects.filter(
-            pk=pk, task__group__plan__in=selectors.control_plans_visible_to(request.user)
-        )
-        .only("file", "original_name", "content_type")
-        .first()
-    )
-    if evidence is None:
-        raise Http404
+    evidence = selectors.task_evidence_for(request.user, pk=pk)
     return _download(evidence.file, evidence.original_name, evidence.content_type)
 
 
@@ -151,17 +131,14 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 def meeting_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     meetings = selectors.meetings_visible_to(request.user)
-    organisers = Agency.objects.filter(pk__in=staff_agency_ids(request.user))
-    if selectors.is_office_reviewer(request.user):
-        organisers = Agency.objects.filter(is_active=True)
     return render(
         request,
         "control/meeting_list.html",
         {
             "upcoming": meetings.filter(ends_at__gte=now).order_by("starts_at"),
             "past": meetings.filter(ends_at__lt=now)[:50],
-            "organisers": organisers,
-            "agencies": Agency.objects.filter(is_active=True).only("id", "name"),
+            "organisers": selectors.meeting_organisers(request.user),
+            "agencies": agencies_list(),
         },
     )
 
@@ -170,20 +147,13 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @_errors_to_messages("control:meeting_list")
 def meeting_create(request: HttpRequest) -> HttpResponse:
-    organiser = Agency.objects.filter(pk=_int(request.POST.get("organiser"), _("Organiser"))).first()
-    if organiser is None:
-        raise InvalidInput(_("Choose the organiser."), code="meeting_bad_organiser")
-    invited = list(Agency.objects.filter(pk__in=[v for v in request.POST.getlist("invited") if v.isdigit()]))
-    meeting = services.meeting_create(
-        actor=request.user,
-        organiser=organiser,
-        title=request.POST.get("title", ""),
-        starts_at=_datetime(request.POST.get("starts_at"), _("Starts at")),
-        ends_at=_datetime(request.POST.get("ends_at"), _("Ends at")),
-        agenda=request.POST.get("agenda", ""),
-        video_url=request.POST.get("video_url", ""),
-        invited=invited,
-    )
+    form = MeetingForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for message in form.error_messages_flat():
+            messages.error(request, message)
+        return redirect("control:meeting_list")
+    data = form.cleaned_data
+    meeting = services.meeting_create(actor=request.user, **{**data, "invited": list(data["invited"])})
     return redirect("control:meeting_detail", pk=meeting.pk)
 
 

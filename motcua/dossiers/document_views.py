@@ -23,7 +23,7 @@ from motcua.dossiers.pdf import qr_svg, render_pdf
 from motcua.dossiers.register import COLUMNS, MAX_ROWS, register_fields, register_rows, register_xlsx
 from motcua.dossiers.selectors import dossier_for, dossiers_visible_to
 from motcua.org.models import Agency
-from motcua.org.selectors import staff_agency_ids
+from motcua.org.selectors import agencies_for, staff_agency_ids
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -184,7 +184,7 @@ def register_view(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     ids = staff_agency_ids(request.user)
     if not ids:
         raise Http404
-    agencies = list(Agency.objects.filter(pk__in=ids).select_related("parent").order_by("name"))
+    agencies = list(agencies_for(request.user))
     wanted = request.GET.get("agency")
     agency = next((a for a in agencies if a.identifier == wanted), None) if wanted else agencies[0]
     if agency is None:
@@ -213,7 +213,7 @@ def _dossier_register(request: HttpRequest, code: str, *, pdf: bool) -> HttpResp
     )
     if holder_id not in ids:
         raise Http404
-    agencies = list(Agency.objects.filter(pk__in=ids).select_related("parent").order_by("name"))
+    agencies = list(agencies_for(request.user))
     agency = next(a for a in agencies if a.pk == holder_id)
     day = timezone.localdate(dossier.received_at)
     context = _register_context(

@@ -21,7 +21,6 @@ from motcua.core import ratelimit
 from motcua.core.errors import NotFound
 from motcua.dossiers.choices import DossierAction, DossierStatus
 from motcua.dossiers.selectors import dossier_public_status
-from motcua.org.models import UnitLevel
 from motcua.portal import selectors
 from motcua.portal.forms import AnnouncementSearchForm
 
@@ -64,7 +63,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
             "selected": {"agency": agency or "", "field": field or "", "level": level or ""},
             "agencies": catalog.agencies_with_procedures(),
             "fields": catalog.fields_in_use(),
-            "levels": UnitLevel.objects.filter(procedure_versions__is_current=True).distinct(),
+            "levels": catalog.levels_in_use(),
             "query_string": params.urlencode(),
         },
     )

@@ -75,6 +75,21 @@ def envint(name: str, default: int, *, minimum: int | None = 0, maximum: int | N
     return value
 
 
+def envfloat(name: str, default: float, *, minimum: float | None = 0.0) -> float:
+    """A finite number (non-negative by default), e.g. 0.5 or 5."""
+    raw = _raw(name)
+    if raw is None:
+        return default
+    expected = "a number" + (f" of at least {minimum:g}" if minimum is not None else "")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise BadSetting(name, raw, expected) from None
+    if value != value or value in (float("inf"), float("-inf")) or (minimum is not None and value < minimum):
+        raise BadSetting(name, raw, expected)
+    return value
+
+
 def envchoice(name: str, default: str, choices: Iterable[str]) -> str:
     """One of `choices` (exact spelling)."""
     choices = tuple(choices)

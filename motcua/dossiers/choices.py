@@ -95,6 +95,7 @@ class DossierAction(models.TextChoices):
     STOP = "stop", _("stop processing")
     WITHDRAW = "withdraw", _("withdraw")
     APOLOGISE_EXTEND = "apologise_extend", _("apologise and extend")
+    LINK_APPLICANT = "link_applicant", _("link to the applicant's account")
 
 
 class LateApologyPolicy(models.TextChoices):

@@ -39,6 +39,7 @@ SAME = "="
 BEFORE_PAUSE = "<"
 
 UNDECIDED = frozenset({S.RECEIVED, S.IN_PROGRESS, S.AWAITING_SUPPLEMENT, S.SUSPENDED})
+TERMINAL = frozenset({S.REJECTED, S.RETURNED, S.STOPPED, S.WITHDRAWN})
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,9 @@ TRANSITIONS: dict[str, Transition] = {
         Side.DESK,
     ),
     A.APOLOGISE_EXTEND: _t(UNDECIDED, SAME, {R.LEADER}, Side.PROCESS),
+    # The desk, having checked the applicant's papers, links the dossier to the account they sign in
+    # with (issue 10, item 1: links are never made from what a profile declares).
+    A.LINK_APPLICANT: _t(set(S) - TERMINAL, SAME, {R.RECEIVING_OFFICER}, Side.DESK),
 }
 
 assert set(TRANSITIONS) == set(A), "every action has a row"

@@ -62,8 +62,30 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (
         (_("Citizen data"), {"fields": ("full_name", "phone", "personal_identifier")}),
+        (
+            _("Verified identity"),
+            {
+                "fields": (
+                    "identity_source",
+                    "identity_verified_at",
+                    "identity_subject",
+                    "birth_date",
+                    "tax_code",
+                    "representative_name",
+                )
+            },
+        ),
     )
-    list_display = ["username", "full_name", "email", "is_staff", "is_active"]
+    # What the identity provider vouched for is never typed in by hand, not even here (issue 10, item 1).
+    readonly_fields = [
+        "identity_source",
+        "identity_verified_at",
+        "identity_subject",
+        "birth_date",
+        "tax_code",
+        "representative_name",
+    ]
+    list_display = ["username", "full_name", "email", "is_staff", "is_active", "identity_source"]
     search_fields = ["username", "full_name", "email", "phone"]
     inlines = [MembershipInline]
 

@@ -124,6 +124,22 @@ def user_by_identifier(identifier: str, *, active: bool | None = True) -> User |
     return users[0] if len(users) == 1 else None
 
 
+def account_by_verified_identifier(identifier: str) -> User | None:
+    """The active account whose *verified* personal identifier or tax code is `identifier`, or None.
+
+    Only the identity provider (or a desk that checked the papers) verifies one, and the database keeps
+    each verified one to a single account; what a person typed on their profile never matches here
+    (issue 10, item 1: a self-declared identifier let anyone read and withdraw another's dossier)."""
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    return (
+        User.objects.filter(is_active=True, identity_verified_at__isnull=False)
+        .filter(Q(personal_identifier=identifier) | Q(tax_code=identifier))
+        .first()
+    )
+
+
 def applicant_defaults(user: User) -> dict[str, str]:
     """The applicant data a signed-in citizen keeps on their account, keyed like a dossier's applicant
     fields, to pre-fill a new dossier. Empty for anonymous visitors; blank fields are left out."""
@@ -131,7 +147,7 @@ def applicant_defaults(user: User) -> dict[str, str]:
         return {}
     values = {
         "applicant_name": user.full_name,
-        "applicant_identifier": user.personal_identifier,
+        "applicant_identifier": user.tax_code or user.personal_identifier,
         "applicant_phone": user.phone,
         "applicant_email": user.email,
         "applicant_address": user.address,

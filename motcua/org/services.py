@@ -470,7 +470,19 @@ def profile_update(
     a code goes to it (`contact_change_confirm` applies it), so sign-in, password reset and notices keep
     the verified address until then. The address already waiting, asked again, gets no new code while
     its code is valid. An address held by another account is refused, and a citizen keeps at least
-    one verified address; nothing is saved when the call fails."""
+    one verified address; nothing is saved when the call fails.
+
+    The identifier saved here is the person's own statement: it pre-fills their filings but links no
+    dossier to the account (only a verified one does), now or later. Once VNeID verified the identity,
+    name and identifier are the provider's and a change to them is refused (InvalidInput `identity_locked`)."""
+    if user.identity_verified and (
+        full_name.strip() != user.full_name or personal_identifier != user.personal_identifier
+    ):
+        # Vouched for by the identity provider: a hand edit would make the profile say what VNeID did not.
+        raise InvalidInput(
+            _("Your name and personal identifier come from VNeID and cannot be changed here."),
+            code="identity_locked",
+        )
     email = User.objects.normalize_email(email.strip()).lower() if email else ""
     phone = normalize_phone(phone) if phone else ""
     new_email = email if email and email != user.email.lower() else ""

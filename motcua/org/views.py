@@ -245,7 +245,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "email": user.email,
         "address": user.address,
     }
-    form = ProfileForm(request.POST or None, initial=initial)
+    form = ProfileForm(request.POST or None, initial=initial, identity_locked=user.identity_verified)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

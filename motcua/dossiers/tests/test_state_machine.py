@@ -49,6 +49,7 @@ PAYLOADS = {
     A.CONSULT: {"agencies": ["000.00.21.H48", "000.00.22.H48"]},
     A.APOLOGISE_EXTEND: {"days": "1"},
     A.RETURN_RESULT: {"method": "online"},
+    A.LINK_APPLICANT: {"account": "an", "identity_checked": True},
 }
 
 

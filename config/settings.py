@@ -73,6 +73,7 @@ MIDDLEWARE = [
     # A domain error a page let through becomes a 404/403 page or a page with its message (core/pages.py).
     "motcua.core.pages.DomainErrorPageMiddleware",
     "motcua.core.middleware.SessionIdleTimeoutMiddleware",
+    "motcua.catalog.middleware.ApplyDueDecisionsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -93,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "motcua.org.context_processors.roles",
+                "motcua.portal.context_processors.site_contact",
             ],
         },
     },
@@ -210,6 +212,16 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "motcua <no-reply@motcua.local>")
 # --- motcua ---------------------------------------------------------------------------------
 # Province this deployment serves (official code, Decision 19/2025/QĐ-TTg).
 MOTCUA_PROVINCE_CODE = env("MOTCUA_PROVINCE_CODE", "14")
+# How citizens reach the service centre, printed in every page's footer. The defaults are the demo's
+# placeholders (a 1900 number and an example address): set the real ones in production.
+MOTCUA_CONTACT_ADDRESS = env(
+    "MOTCUA_CONTACT_ADDRESS", "Trung tâm Phục vụ hành chính công tỉnh Sơn La (địa chỉ minh họa)"
+)
+MOTCUA_CONTACT_HOTLINE = env("MOTCUA_CONTACT_HOTLINE", "1900 0000")
+MOTCUA_CONTACT_EMAIL = env("MOTCUA_CONTACT_EMAIL", "motcua@example.gov.vn")
+MOTCUA_CONTACT_HOURS = env(
+    "MOTCUA_CONTACT_HOURS", "Thứ Hai – Thứ Sáu: sáng 07:30–11:30, chiều 13:30–17:30 (trừ ngày lễ, Tết)"
+)
 # Default office sessions when none are configured in the database: (start, end) local times.
 MOTCUA_DEFAULT_OFFICE_SESSIONS = [("07:30", "11:30"), ("13:30", "17:30")]
 # Length of one working day in hours: provinces print "30 ngày | 240 giờ".
@@ -218,6 +230,9 @@ MOTCUA_WORKDAY_HOURS = envint("MOTCUA_WORKDAY_HOURS", 8, minimum=1, maximum=24)
 MOTCUA_API_TOKEN_DAYS = envint("MOTCUA_API_TOKEN_DAYS", 30, minimum=1)
 # SMS gateway: a dotted path to a class with send(phone, text). The default writes to the log/console.
 MOTCUA_SMS_BACKEND = env("MOTCUA_SMS_BACKEND", "motcua.core.sms.ConsoleSMSBackend")
+# No notification SMS between these local times ("HH:MM-HH:MM", may span midnight; empty: none). With the
+# database task queue they are sent when the quiet hours end; codes a person waits for are never held.
+MOTCUA_SMS_QUIET_HOURS = env("MOTCUA_SMS_QUIET_HOURS", "21:00-07:00")
 # A transfer received after this local time starts at the next working session (docs/design.md §4).
 MOTCUA_TRANSFER_CUTOFF = envtime("MOTCUA_TRANSFER_CUTOFF", "15:00")
 # The apology-and-extension letter (Form 04) is issued at least this many working days before the legal

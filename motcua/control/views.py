@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -19,7 +20,7 @@ from motcua.control.workflow import task_next_statuses
 from motcua.core.errors import InvalidInput
 from motcua.core.pages import errors_to_messages
 from motcua.org.decorators import staff_required
-from motcua.org.selectors import agencies_list
+from motcua.org.selectors import agencies_list, agency_by_identifier
 
 
 def _errors_to_messages(back: str) -> Callable:
@@ -38,16 +39,125 @@ def _int(value: str | None, label: str) -> int:
 
 @staff_required
 def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = list(selectors.control_plans_visible_to(request.user))
+    this_year = timezone.localdate().year
     return render(
-        request, "control/plan_list.html", {"plans": selectors.control_plans_visible_to(request.user)}
+        request,
+        "control/plan_list.html",
+        {
+            "plans": plans,
+            "may_draw_up": selectors.is_office_reviewer(request.user),
+            "this_year": this_year,
+            "has_this_year": any(p.year == this_year for p in plans),
+        },
     )
+
+
+def _plan_url(plan) -> str:
+    return (
+        reverse("control:plan_detail", kwargs={"year": plan.year})
+        + f"?agency={plan.issuing_agency.identifier}"
+    )
+
+
+def _date_or_none(value: str | None, label: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(_("%(field)s: give a date.") % {"field": label}, code="invalid_date") from exc
+
+
+@staff_required
+@require_POST
+@_errors_to_messages("control:plan_list")
+def plan_create(request: HttpRequest) -> HttpResponse:
+    """Draw up a year's plan, empty or as a copy of an earlier one."""
+    year = _int(request.POST.get("year"), _("Year"))
+    source_id = request.POST.get("copy_from")
+    if source_id:
+        source = (
+            selectors.control_plans_visible_to(request.user)
+            .filter(pk=_int(source_id, _("Copy from")))
+            .first()
+        )
+        if source is None:
+            raise InvalidInput(_("Choose the plan to copy."), code="plan_not_found")
+        plan = services.control_plan_copy(
+            actor=request.user, source=source, year=year, title=request.POST.get("title", "")
+        )
+        messages.success(
+            request,
+            _("The %(year)d plan is a copy of %(source)d's: adjust its tasks and deadlines.")
+            % {"year": plan.year, "source": source.year},
+        )
+    else:
+        plan = services.control_plan_create(
+            actor=request.user,
+            year=year,
+            title=request.POST.get("title", ""),
+            decision_number=request.POST.get("decision_number", ""),
+            decision_date=_date_or_none(request.POST.get("decision_date"), _("Decision date")),
+        )
+        messages.success(request, _("Plan created. Add its groups and tasks."))
+    return redirect(_plan_url(plan))
+
+
+@staff_required
+def plan_by_id(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.control_plans_visible_to(request.user).filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    return redirect(_plan_url(plan))
+
+
+@staff_required
+@require_POST
+@_errors_to_messages("control:plan_by_id")
+def group_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.control_plans_visible_to(request.user).filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    services.task_group_add(actor=request.user, plan=plan, name=request.POST.get("name", ""))
+    return redirect(_plan_url(plan) + "#add-task")
+
+
+@staff_required
+@require_POST
+@_errors_to_messages("control:plan_by_id")
+def task_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.control_plans_visible_to(request.user).filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    group = plan.groups.filter(pk=_int(request.POST.get("group"), _("Group"))).first()
+    if group is None:
+        raise InvalidInput(_("Choose the task's group."), code="task_bad_group")
+    services.plan_task_add(
+        actor=request.user,
+        group=group,
+        name=request.POST.get("name", ""),
+        owner_agency=agency_by_identifier(request.POST.get("owner_agency", "")),
+        deadline=_date_or_none(request.POST.get("deadline"), _("Deadline")),
+    )
+    messages.success(request, _("Task added."))
+    return redirect(_plan_url(plan) + "#add-task")
 
 
 @staff_required
 def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
     """The plan's groups and tasks with progress (a bar that is also text) and overdue flags."""
     overview = selectors.control_plan_overview(request.user, year=year, agency=request.GET.get("agency"))
-    return render(request, "control/plan_detail.html", {"overview": overview, "plan": overview.plan})
+    return render(
+        request,
+        "control/plan_detail.html",
+        {
+            "overview": overview,
+            "plan": overview.plan,
+            "may_draw_up": selectors.is_office_reviewer(request.user),
+            "agencies": agencies_list(),
+        },
+    )
 
 
 @staff_required

@@ -227,9 +227,7 @@ def verify_ledger(
     if last_end is not None:
         # Past the last checkpoint, a period must be sealed once audit_checkpoint has had time to run: a
         # ledger whose newest entries were deleted, or a stopped cron job, are both reported.
-        overdue = (
-            timezone.now() - _period() - dt.timedelta(minutes=settings.MOTCUA_AUDIT_GRACE_MINUTES + 5)
-        )
+        overdue = timezone.now() - _period() - dt.timedelta(minutes=settings.MOTCUA_AUDIT_GRACE_MINUTES + 5)
         for begin in sorted(observed):
             if begin in covered:
                 continue

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from motcua.catalog.models import Field
+from motcua.core.cells import xlsx_protect_row
 from motcua.dossiers.choices import DossierStatus
 from motcua.dossiers.documents import RETURN_METHOD_VI, STATUS_VI, moment, register_scope
 from motcua.dossiers.models import Dossier
@@ -197,6 +198,7 @@ def register_xlsx(register: Register) -> bytes:
         header_row = sheet.max_row
         for row in volume.rows:
             sheet.append(list(row.cells()))
+            xlsx_protect_row(sheet[sheet.max_row])
         sheet["A1"].font = Font(bold=True, size=13)
         for cell in sheet[header_row]:
             cell.font = Font(bold=True)

@@ -116,6 +116,8 @@ TRANSITIONS: dict[str, Transition] = {
     # The desk, having checked the applicant's papers, links the dossier to the account they sign in
     # with (issue 10, item 1: links are never made from what a profile declares).
     A.LINK_APPLICANT: _t(set(S) - TERMINAL, SAME, {R.RECEIVING_OFFICER}, Side.DESK),
+    # No role takes it: only a change of the working calendar writes it (`recalendar`), on open dossiers.
+    A.APPOINTMENT_MOVED: _t(UNDECIDED, SAME, set(), Side.PROCESS),
 }
 
 assert set(TRANSITIONS) == set(A), "every action has a row"

@@ -54,6 +54,11 @@ def agencies_for(user: User, *, roles: frozenset[str] = STAFF_ROLES) -> QuerySet
     )
 
 
+def agency_by_identifier(identifier: str | None) -> Agency | None:
+    """The agency with this electronic identifier (public reference data), or None."""
+    return Agency.objects.filter(identifier=identifier).first() if identifier else None
+
+
 def agency_by_pk(pk: int | None) -> Agency | None:
     """The agency `pk` (public reference data), or None; what the user may do with it is the service's call."""
     return Agency.objects.filter(pk=pk).first() if pk else None

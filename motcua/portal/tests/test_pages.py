@@ -110,3 +110,18 @@ def test_procedure_page_follows_the_language(client, catalog, settings):
     assert "Required documents" not in main_of(client.get("/thu-tuc/2.001263/"))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "Required documents" in main_of(client.get("/thu-tuc/2.001263/"))
+
+
+@pytest.mark.django_db
+def test_footer_gives_the_centres_contact_from_settings_and_the_api_link_moves_there(client, settings):
+    settings.MOTCUA_CONTACT_HOTLINE = "0212 3 856 789"
+    settings.MOTCUA_CONTACT_ADDRESS = "Số 8, đường Tô Hiệu, phường Tô Hiệu"
+    settings.MOTCUA_CONTACT_EMAIL = "tthcc@sonla.example"
+    settings.MOTCUA_CONTACT_HOURS = "Thứ Hai – Thứ Sáu, 07:30–17:30"
+    html = client.get("/").content.decode()
+    header, footer = html.split('<footer class="site-footer">')
+    assert 'href="tel:02123856789"' in footer and "0212 3 856 789" in footer
+    assert "Số 8, đường Tô Hiệu" in footer and 'href="mailto:tthcc@sonla.example"' in footer
+    assert "Thứ Hai – Thứ Sáu, 07:30–17:30" in footer
+    assert 'href="/api/docs"' not in header, "the citizens' menu does not offer the API"
+    assert 'href="/api/docs"' in footer

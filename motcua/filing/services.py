@@ -189,8 +189,15 @@ def _delete_files(names: list[str]) -> None:
         default_storage.delete(name)
 
 
+def _lock_verified(owner: User, data: dict[str, str]) -> dict[str, str]:
+    """A verified account files under the identity VNeID vouched for, whatever the form sent."""
+    from motcua.org.selectors import verified_applicant
+
+    return {**data, **verified_applicant(owner)}
+
+
 def _applicant_data(draft: Draft) -> ApplicantData:
-    data = _clean_applicant(draft.applicant)
+    data = _lock_verified(draft.owner, _clean_applicant(draft.applicant))
     return ApplicantData(**data)
 
 
@@ -249,7 +256,7 @@ def draft_save(
     `files_refused` when a file is refused (its `details` name each one, with the reason) or the files
     together pass the dossier's limits: then neither the fields nor any file are stored.
     """
-    data = _clean_applicant(applicant)
+    data = _lock_verified(actor, _clean_applicant(applicant))
     note = _clean_note(note)
     stored: list[str] = []
     try:

@@ -43,10 +43,15 @@ def _raw(name: str) -> str | None:
     return raw.strip() if raw is not None and raw.strip() else None
 
 
-def envbool(name: str, default: bool) -> bool:
-    """true/false, yes/no, on/off or 1/0 (any case); anything else is refused."""
+def envbool(name: str, default: bool | str) -> bool:
+    """true/false, yes/no, on/off or 1/0 (any case); anything else is refused. A default written as text
+    ("True") is read by the same rule, so it can never be a truthy "False"."""
     raw = _raw(name)
     if raw is None:
+        if isinstance(default, str):
+            if default.strip().lower() not in TRUE | FALSE:
+                raise BadSetting(name, default, "a boolean default")
+            return default.strip().lower() in TRUE
         return default
     if raw.lower() in TRUE:
         return True

@@ -295,7 +295,7 @@ PAYMENT_NOTIFY_LATE_MINUTES = envint("PAYMENT_NOTIFY_LATE_MINUTES", 60)  # an ol
 # Citizens and businesses sign in with their national electronic identity. The provider is configuration:
 # its discovery document (or issuer), this site's client id and secret, the scopes, and the claim map.
 # Unset, and with the demo provider on, motcua signs in against the stand-in served under /vneid-demo/.
-MOTCUA_VNEID_ENABLED = envbool("MOTCUA_VNEID_ENABLED", "True")
+MOTCUA_VNEID_ENABLED = envbool("MOTCUA_VNEID_ENABLED", True)
 MOTCUA_VNEID_DISCOVERY_URL = env("MOTCUA_VNEID_DISCOVERY_URL", "") or ""  # …/.well-known/openid-configuration
 MOTCUA_VNEID_CLIENT_ID = env("MOTCUA_VNEID_CLIENT_ID", "motcua-demo") or ""
 MOTCUA_VNEID_CLIENT_SECRET = env("MOTCUA_VNEID_CLIENT_SECRET", "motcua-demo-client-secret") or ""
@@ -319,14 +319,14 @@ MOTCUA_VNEID_CLAIMS = {
     }.items()
 }
 # Signing out of motcua also ends the provider's session (RP-initiated logout) where it offers one.
-MOTCUA_VNEID_LOGOUT = envbool("MOTCUA_VNEID_LOGOUT", "True")
+MOTCUA_VNEID_LOGOUT = envbool("MOTCUA_VNEID_LOGOUT", True)
 # Citizens' local passwords (register, sign in by e-mail or phone, reset): on in the demo so its users keep
 # working; off in production, where citizens sign in only with VNeID. Staff always use username + password.
-MOTCUA_CITIZEN_PASSWORDS = envbool("MOTCUA_CITIZEN_PASSWORDS", str(DEBUG))
+MOTCUA_CITIZEN_PASSWORDS = envbool("MOTCUA_CITIZEN_PASSWORDS", DEBUG)
 
 # The demo stand-in for VNeID: an OpenID Connect provider (django-oauth-toolkit) in this same server, under
 # /vneid-demo/, with the demo citizens and one business. On in the demo, off in production.
-MOTCUA_LOCAL_IDP = envbool("MOTCUA_LOCAL_IDP", str(DEBUG))
+MOTCUA_LOCAL_IDP = envbool("MOTCUA_LOCAL_IDP", DEBUG)
 OAUTH2_PROVIDER_APPLICATION_MODEL = "idp.Application"
 OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "idp.AccessToken"
 OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "idp.RefreshToken"

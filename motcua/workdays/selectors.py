@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import QuerySet
 
 from motcua.core.localcache import LocalCache
 from motcua.workdays.calendar import Number, Schedule, WorkCalendar
@@ -112,6 +113,14 @@ def calendar_for_write() -> WorkCalendar:
 
 def _holiday_language() -> str:
     return "vi" if settings.LANGUAGE_CODE.lower().startswith("vi") else "en_US"
+
+
+def day_overrides(*, year: int | None = None) -> QuerySet[DayOverride]:
+    """Declared days off and make-up working days, by date; public data (no user scope)."""
+    overrides = DayOverride.objects.order_by("day")
+    if year is not None:
+        overrides = overrides.filter(day__year=year)
+    return overrides
 
 
 # --- helpers for other apps --------------------------------------------------------------------------

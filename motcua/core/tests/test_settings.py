@@ -95,3 +95,8 @@ def test_start_up_stops_with_the_setting_named(name, raw, said):
     )
     assert result.returncode == 1
     assert said in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_default_written_as_text_is_read_as_a_boolean(monkeypatch):
+    monkeypatch.delenv("MOTCUA_X", raising=False)
+    assert envbool("MOTCUA_X", "False") is False and envbool("MOTCUA_X", "True") is True

@@ -256,6 +256,8 @@ MOTCUA_APOLOGY_NOTICE_WORKING_DAYS = envint("MOTCUA_APOLOGY_NOTICE_WORKING_DAYS"
 MOTCUA_LATE_APOLOGY_POLICY = env("MOTCUA_LATE_APOLOGY_POLICY", "refuse")
 # The electronic result (kết quả điện tử) an agency attaches to a dossier: a PDF of at most this size.
 MOTCUA_RESULT_MAX_BYTES = envint("MOTCUA_RESULT_MAX_BYTES", MAX_UPLOAD_BYTES)
+# A calendar declaration moving more open dossiers than this is applied by the task worker, not in the request.
+MOTCUA_CALENDAR_INLINE_LIMIT = envint("MOTCUA_CALENDAR_INLINE_LIMIT", 20000)
 
 
 def envfloat(name: str, default: float) -> float:

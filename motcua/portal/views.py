@@ -261,6 +261,7 @@ def track(request: HttpRequest) -> HttpResponse:
                     "at": e.at,
                     "action": actions.get(e.action, e.action),
                     "status": statuses.get(e.status or "", ""),
+                    "moved": e.moved,
                 }
                 for e in dossier.history
             ],

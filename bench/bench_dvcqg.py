@@ -98,7 +98,10 @@ def receive(n: int, who):
     desk = Desk.objects.select_related("agency").get(name="Bộ phận Một cửa xã Chiềng Mung")
     version = procedure_for_intake("2.001263")
     applicant = ApplicantData(name=f"Người nộp {n}", identifier="014090000001", phone="0912345678")
-    return [dossier_receive(actor=who("officer"), desk=desk, procedure_version=version, applicant=applicant) for _ in range(n)]
+    return [
+        dossier_receive(actor=who("officer"), desk=desk, procedure_version=version, applicant=applicant)
+        for _ in range(n)
+    ]
 
 
 def live(dossiers, who, *, rng: random.Random, on_progress=None) -> None:
@@ -136,8 +139,13 @@ def baseline_rate(sim_url: str, threads: int, n: int) -> float:
 
     portal = HttpPortal(sim_url, timeout=10)
     bodies = [
-        {"service": "DongBoHoSoMC", "isUpdating": False, "data": [{"MaHoSo": f"BASE-{i}", "MaTTHC": "2.001263",
-                                                                    "TrangThaiHoSo": "2", "ChuHoSo": "x" * 40}]}
+        {
+            "service": "DongBoHoSoMC",
+            "isUpdating": False,
+            "data": [
+                {"MaHoSo": f"BASE-{i}", "MaTTHC": "2.001263", "TrangThaiHoSo": "2", "ChuHoSo": "x" * 40}
+            ],
+        }
         for i in range(n)
     ]
     started = time.monotonic()
@@ -157,7 +165,9 @@ def check(sim: Simulator) -> dict:
         theirs.setdefault(row["code"], []).append(row["key"])
     codes = dict(Dossier.objects.values_list("pk", "code"))
     ours: dict[str, list[str]] = {}
-    for dossier_id, key in OutboxMessage.objects.order_by("dossier_id", "id").values_list("dossier_id", "idempotency_key"):
+    for dossier_id, key in OutboxMessage.objects.order_by("dossier_id", "id").values_list(
+        "dossier_id", "idempotency_key"
+    ):
         ours.setdefault(codes[dossier_id], []).append(key)
     wrong = [c for c in ours if theirs.get(c) != ours[c]]
     duplicates = sum(len(v) - len(set(v)) for v in theirs.values())
@@ -186,9 +196,18 @@ def main() -> int:
         mappings_fill_identical()
         who = people()
         sim = Simulator(free_port(), str(tmp / "rate.sqlite3")).start()
-        env = {**os.environ, "DATABASE_URL": url, "DVCQG_URL": sim.url, "DVCQG_WORKER_THREADS": str(args.threads),
-               "DVCQG_TIMEOUT": "1.0", "DVCQG_BACKOFF_BASE": "0.2", "DVCQG_BACKOFF_MAX": "5", "DVCQG_PULL_SECONDS": "0",
-               "DEBUG": "False", "SECURE_SSL_REDIRECT": "False"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DVCQG_URL": sim.url,
+            "DVCQG_WORKER_THREADS": str(args.threads),
+            "DVCQG_TIMEOUT": "1.0",
+            "DVCQG_BACKOFF_BASE": "0.2",
+            "DVCQG_BACKOFF_MAX": "5",
+            "DVCQG_PULL_SECONDS": "0",
+            "DEBUG": "False",
+            "SECURE_SSL_REDIRECT": "False",
+        }
         results: dict = {}
 
         # 1. Rate.
@@ -231,7 +250,9 @@ def main() -> int:
                 sim.kill()
                 time.sleep(5)
                 sim.start()
-                sim.control("/_sim/faults", {"fail_rate": args.fail_rate, "hang_seconds": 1.5, "slow_seconds": 0.3})
+                sim.control(
+                    "/_sim/faults", {"fail_rate": args.fail_rate, "hang_seconds": 1.5, "slow_seconds": 0.3}
+                )
             if fraction > 1 / 2 and not events["kill"]:
                 events["kill"] = True
                 procs[0].send_signal(signal.SIGKILL)
@@ -258,8 +279,13 @@ def main() -> int:
         sim.kill()
     print(json.dumps(results, indent=2))
     faults = results["faults"]
-    ok = all(results["rate_check"][k] == 0 for k in ("out_of_order_or_missing", "duplicates", "reconcile_differences"))
-    ok = ok and all(faults[k] == 0 for k in ("out_of_order_or_missing", "duplicates", "reconcile_differences"))
+    ok = all(
+        results["rate_check"][k] == 0
+        for k in ("out_of_order_or_missing", "duplicates", "reconcile_differences")
+    )
+    ok = ok and all(
+        faults[k] == 0 for k in ("out_of_order_or_missing", "duplicates", "reconcile_differences")
+    )
     print("OK" if ok else "FAILED")
     return 0 if ok else 1
 

@@ -84,10 +84,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "motcua.core.middleware.SessionIdleTimeoutMiddleware",
+    "motcua.catalog.middleware.ApplyDueDecisionsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
+# A form refused by the CSRF check gets the site's 403 page with what to do (motcua/core/error_pages.py).
+CSRF_FAILURE_VIEW = "motcua.core.error_pages.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -173,8 +176,11 @@ STORAGES = {
 MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 
-# Production hardening: on whenever DEBUG is off, so `check --deploy` is clean.
-if not DEBUG:
+# Production hardening: on whenever DEBUG is off, so `check --deploy` is clean. HTTPS_ONLY=False keeps DEBUG
+# off (the site's own error pages, no stack traces, no URL list) on plain HTTP over loopback: the demo
+# (`make run`); `check --deploy` then warns, as it should for anything facing the public.
+HTTPS_ONLY = envbool("HTTPS_ONLY", "False" if DEBUG else "True")
+if HTTPS_ONLY:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "True")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
@@ -221,6 +227,9 @@ MOTCUA_WORKDAY_HOURS = envint("MOTCUA_WORKDAY_HOURS", 8)
 MOTCUA_API_TOKEN_DAYS = envint("MOTCUA_API_TOKEN_DAYS", 30)
 # SMS gateway: a dotted path to a class with send(phone, text). The default writes to the log/console.
 MOTCUA_SMS_BACKEND = env("MOTCUA_SMS_BACKEND", "motcua.core.sms.ConsoleSMSBackend")
+# No notification SMS between these local times ("HH:MM-HH:MM", may span midnight; empty: none). With the
+# database task queue they are sent when the quiet hours end; codes a person waits for are never held.
+MOTCUA_SMS_QUIET_HOURS = env("MOTCUA_SMS_QUIET_HOURS", "21:00-07:00")
 # A transfer received after this local time starts at the next working session (DESIGN §4).
 MOTCUA_TRANSFER_CUTOFF = env("MOTCUA_TRANSFER_CUTOFF", "15:00")
 # The apology-and-extension letter (Form 04) is issued at least this many working days before the legal

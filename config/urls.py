@@ -29,5 +29,11 @@ urlpatterns = [
     path("ho-so/", include("motcua.dossiers.urls")),
     path("", include("motcua.portal.urls")),
 ]
+# The error pages in the site's layout and language (Django's own are bare English).
+handler400 = "motcua.core.error_pages.bad_request"
+handler403 = "motcua.core.error_pages.permission_denied"
+handler404 = "motcua.core.error_pages.page_not_found"
+handler500 = "motcua.core.error_pages.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

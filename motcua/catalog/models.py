@@ -347,6 +347,13 @@ class PublicationDecision(TimeStampedModel):
         blank=True,
         help_text=_("The day the catalog was changed by this decision."),
     )
+    signed_file = models.FileField(
+        _("signed document"),
+        upload_to="publication/",
+        blank=True,
+        help_text=_("The signed decision (PDF) as issued; public once signed."),
+    )
+    signed_file_name = models.CharField(_("file name"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         "org.User",
         null=True,

@@ -23,6 +23,7 @@ from motcua.catalog.models import (
     ReviewComment,
 )
 from motcua.catalog.publication_workflow import (
+    ATTACH_FILE,
     COMMENT,
     EDIT_ITEMS,
     RESOLVE_COMMENT,
@@ -144,6 +145,7 @@ class Permissions:
     edit_items: bool
     comment: bool
     resolve: bool
+    attach_file: bool = False
 
 
 def publication_permissions(user: User, decision: PublicationDecision) -> Permissions:
@@ -154,6 +156,7 @@ def publication_permissions(user: User, decision: PublicationDecision) -> Permis
         edit_items=may(EDIT_ITEMS, decision.status, actors),
         comment=may(COMMENT, decision.status, actors),
         resolve=may(RESOLVE_COMMENT, decision.status, actors),
+        attach_file=may(ATTACH_FILE, decision.status, actors),
     )
 
 

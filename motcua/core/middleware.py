@@ -31,12 +31,14 @@ class RejectNulCharactersMiddleware:
 
     def __call__(self, request):
         if self._has_nul(request):
-            from django.http import HttpResponseBadRequest, JsonResponse
+            from django.http import JsonResponse
+
+            from motcua.core.error_pages import bad_request_page
 
             message = str(translation.gettext("The request contains a NUL character, which is not allowed."))
             if request.path.startswith("/api/"):
                 return JsonResponse({"code": "invalid_input", "message": message}, status=400)
-            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+            return bad_request_page(request, message)
         return self.get_response(request)
 
     @staticmethod

@@ -18,9 +18,10 @@ from motcua.control.demo import control_load_demo_2021
 from motcua.dossiers.demo import demo_size, dossiers_load_demo
 from motcua.dossiers.ledger import audit_checkpoints_close
 from motcua.dvcqg.demo import dvcqg_load_demo
-from motcua.payments.demo import payments_load_demo
+from motcua.feedback.demo import feedback_load_demo
 from motcua.org.choices import AgencyKind, Role
 from motcua.org.models import AdministrativeUnit, Agency, Desk, Membership, UnitLevel, User
+from motcua.payments.demo import payments_load_demo
 from motcua.portal.demo import portal_load_demo
 from motcua.ratings.demo import ratings_load_demo
 from motcua.workdays import services as workdays_services
@@ -209,6 +210,7 @@ def load_demo() -> dict[str, int]:
     audit_checkpoints_close()
     dvcqg_load_demo()
     payments_load_demo()
+    feedback_load_demo()
     return {
         "units": len(units),
         "agencies": len(agencies),

@@ -205,6 +205,14 @@ class Dossier(TimeStampedModel):
     register_sequence = models.PositiveIntegerField(_("register sequence"), null=True, blank=True)
 
     last_event_hash = models.CharField(max_length=64, blank=True, editable=False)
+    search_text = models.CharField(
+        max_length=500,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="Folded code, applicant and authorised person names, identifier and phone digits: the "
+        "back-office search matches every typed word inside it (a trigram index on PostgreSQL).",
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]

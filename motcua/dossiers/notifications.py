@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks_db import DatabaseBackend
 
-from motcua.core.sms import send_sms
+from motcua.core.sms import notify_sms
 from motcua.dossiers.choices import DossierAction
 from motcua.dossiers.models import Dossier, DossierEvent
 
@@ -129,8 +129,10 @@ def notify_applicant(dossier_id: int, seq: int) -> Outcome:
                 email_outcome = "failed"
         if dossier.applicant_phone:
             try:
-                send_sms(dossier.applicant_phone, " ".join(_render("sms.txt", context).split()))
-                sms_outcome = "sent"
+                # Only to a mobile, and held past the quiet hours (MOTCUA_SMS_QUIET_HOURS).
+                sms_outcome = notify_sms(
+                    dossier.applicant_phone, " ".join(_render("sms.txt", context).split())
+                )
             except Exception:
                 logger.exception("SMS about dossier %s event %s failed", dossier.code, seq)
                 sms_outcome = "failed"

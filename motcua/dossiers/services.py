@@ -37,6 +37,7 @@ from motcua.dossiers.choices import (
 from motcua.dossiers.codes import allocate_code
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, HandOver, ResultFile
 from motcua.dossiers.participants import participants_sync, participating_agency_ids
+from motcua.dossiers.search import search_key
 from motcua.dossiers.workflow import NEW, TRANSITIONS, UNDECIDED, Facts, Side, guard
 from motcua.org.choices import Role
 from motcua.org.models import Agency, Desk, User
@@ -303,6 +304,13 @@ def _create(
         agency=dossier.receiving_agency, moment=dossier.received_at or dossier.submitted_at
     )
     dossier.idempotency_key = scoped = _scoped_key(actor, key)
+    dossier.search_text = search_key(
+        code=dossier.code,
+        name=dossier.applicant_name,
+        identifier=dossier.applicant_identifier,
+        phone=dossier.applicant_phone,
+        authorised_person=dossier.authorised_person,
+    )
     event = _chain_event(
         dossier, action=action, from_status=NEW, actor=actor, payload=payload, at=timezone.now()
     )

@@ -41,12 +41,18 @@ class Payment(models.Model):
     order_code = models.CharField(_("order code"), max_length=60, unique=True)
     amount = models.DecimalField(_("amount (VND)"), max_digits=14, decimal_places=0)
     method = models.CharField(_("method"), max_length=10, choices=PaymentMethod.choices)
-    status = models.CharField(_("status"), max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.PENDING)
-    transaction_id = models.CharField(_("platform transaction"), max_length=80, null=True, blank=True, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+    )
+    transaction_id = models.CharField(
+        _("platform transaction"), max_length=80, null=True, blank=True, unique=True
+    )
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     receipt_number = models.CharField(_("receipt number"), max_length=40, null=True, blank=True, unique=True)
     payer_name = models.CharField(_("payer"), max_length=200)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_by_name = models.CharField(_("recorded by"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("updated at"))
@@ -57,10 +63,13 @@ class Payment(models.Model):
         verbose_name_plural = _("payments")
         constraints = [
             # Fees are paid once: a second payment of the same dossier is a mismatch to refund, not a record.
-            models.UniqueConstraint(fields=["dossier"], condition=Q(status=PaymentStatus.PAID), name="payment_paid_once"),
+            models.UniqueConstraint(
+                fields=["dossier"], condition=Q(status=PaymentStatus.PAID), name="payment_paid_once"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
             models.CheckConstraint(
-                condition=~Q(status=PaymentStatus.PAID) | Q(paid_at__isnull=False, receipt_number__isnull=False),
+                condition=~Q(status=PaymentStatus.PAID)
+                | Q(paid_at__isnull=False, receipt_number__isnull=False),
                 name="payment_paid_has_receipt",
             ),
         ]
@@ -76,6 +85,9 @@ class ReceiptCounter(models.Model):
     year = models.PositiveSmallIntegerField(unique=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
 
 class PaymentNotice(models.Model):
     """Every notification the platform (or anyone) sent to our endpoint, with what it did."""
@@ -84,7 +96,9 @@ class PaymentNotice(models.Model):
     body = models.JSONField(_("body"))
     signature_valid = models.BooleanField(_("signature valid"))
     outcome = models.CharField(_("outcome"), max_length=20, choices=NoticeOutcome.choices)
-    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="notices")
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:

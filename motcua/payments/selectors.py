@@ -123,7 +123,9 @@ def payment_mismatches(transactions: list[dict] | None = None) -> list[Mismatch]
     for order, charged in sorted(by_order.items()):
         payment = ours.get(order)
         if payment is None or payment.status != P.PAID:
-            found.append(Mismatch(order, "platform_paid_not_here", ", ".join(t["transaction"] for t in charged)))
+            found.append(
+                Mismatch(order, "platform_paid_not_here", ", ".join(t["transaction"] for t in charged))
+            )
             continue
         if len(charged) > 1:
             found.append(Mismatch(order, "paid_twice", ", ".join(t["transaction"] for t in charged)))
@@ -136,14 +138,14 @@ def payment_mismatches(transactions: list[dict] | None = None) -> list[Mismatch]
 
 
 def hostile_notices_count() -> int:
-    return (
-        PaymentNotice.objects.exclude(
-            outcome__in=[NoticeOutcome.ACCEPTED, NoticeOutcome.CANCELLED, NoticeOutcome.FAILED]
-        ).count()
-    )
+    return PaymentNotice.objects.exclude(
+        outcome__in=[NoticeOutcome.ACCEPTED, NoticeOutcome.CANCELLED, NoticeOutcome.FAILED]
+    ).count()
 
 
-def online_payment_figures(dossiers: QuerySet[Dossier], *, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
+def online_payment_figures(
+    dossiers: QuerySet[Dossier], *, start: dt.datetime, end: dt.datetime
+) -> dict[str, int]:
     """Decision 766 group 4 over dossiers received in [start, end): dossiers with fees and those paid
     online; procedures with fees and those with at least one online payment."""
     with_fees = (

@@ -132,32 +132,49 @@ def notice_receive(*, body: object) -> PaymentNotice:
     now = timezone.now()
     if not isinstance(body, dict):
         return PaymentNotice.objects.create(
-            received_at=now, body={"raw": str(body)[:2000]}, signature_valid=False, outcome=NoticeOutcome.MALFORMED
+            received_at=now,
+            body={"raw": str(body)[:2000]},
+            signature_valid=False,
+            outcome=NoticeOutcome.MALFORMED,
         )
-    body = {k: (v if isinstance(v, str | int | float | bool) or v is None else str(v)) for k, v in body.items()}
+    body = {
+        k: (v if isinstance(v, str | int | float | bool) or v is None else str(v)) for k, v in body.items()
+    }
     valid = verify(body, NOTICE_FIELDS, settings.PAYMENT_SECRET)
 
     def log(outcome: str, payment: Payment | None = None, note: str = "") -> PaymentNotice:
         if outcome not in (NoticeOutcome.ACCEPTED, NoticeOutcome.CANCELLED, NoticeOutcome.FAILED):
             logger.warning("Payment notification %s: %s %s", outcome, body.get("order"), note)
         return PaymentNotice.objects.create(
-            received_at=now, body=body, signature_valid=valid, outcome=outcome, payment=payment, note=note[:300]
+            received_at=now,
+            body=body,
+            signature_valid=valid,
+            outcome=outcome,
+            payment=payment,
+            note=note[:300],
         )
 
     if not valid:
         return log(NoticeOutcome.FORGED)
     with transaction.atomic():
         payment = (
-            Payment.objects.select_for_update().select_related("dossier").filter(order_code=body.get("order")).first()
+            Payment.objects.select_for_update()
+            .select_related("dossier")
+            .filter(order_code=body.get("order"))
+            .first()
         )
         if payment is None:
             return log(NoticeOutcome.UNKNOWN_ORDER)
         transaction_id = str(body.get("transaction") or "")
         if transaction_id and Payment.objects.filter(transaction_id=transaction_id).exists():
             return log(NoticeOutcome.REPEATED, payment)
-        if PaymentNotice.objects.filter(payment=payment, body__transaction=transaction_id, signature_valid=True).exclude(
-            outcome__in=[NoticeOutcome.FORGED]
-        ).exists():
+        if (
+            PaymentNotice.objects.filter(
+                payment=payment, body__transaction=transaction_id, signature_valid=True
+            )
+            .exclude(outcome__in=[NoticeOutcome.FORGED])
+            .exists()
+        ):
             return log(NoticeOutcome.REPEATED, payment)
         sent = _sent_at(str(body.get("sent_at") or ""))
         if sent is None or now - sent > dt.timedelta(minutes=settings.PAYMENT_NOTIFY_LATE_MINUTES):
@@ -173,7 +190,9 @@ def notice_receive(*, body: object) -> PaymentNotice:
             if payment.status == P.PAID or _paid(payment.dossier):
                 return log(NoticeOutcome.PAID_TWICE, payment, transaction_id)
             if payment.status != P.PENDING:
-                return log(NoticeOutcome.LATE, payment, _("The order was %(status)s.") % {"status": payment.status})
+                return log(
+                    NoticeOutcome.LATE, payment, _("The order was %(status)s.") % {"status": payment.status}
+                )
             try:
                 with transaction.atomic():
                     _mark_paid(payment, at=now, transaction_id=transaction_id)
@@ -186,7 +205,9 @@ def notice_receive(*, body: object) -> PaymentNotice:
             payment.save(update_fields=["status", "updated_at"])
             return log(NoticeOutcome.CANCELLED if status == "cancelled" else NoticeOutcome.FAILED, payment)
         if status in ("cancelled", "failed"):
-            return log(NoticeOutcome.LATE, payment, _("The order was %(status)s.") % {"status": payment.status})
+            return log(
+                NoticeOutcome.LATE, payment, _("The order was %(status)s.") % {"status": payment.status}
+            )
         return log(NoticeOutcome.MALFORMED, payment, str(status))
 
 
@@ -237,7 +258,8 @@ def on_dossier_event(event: DossierEvent) -> None:
         return
     if fees_due(dossier) > 0 and not _paid(dossier):
         raise Conflict(
-            _("The fees of this procedure must be paid before the dossier is received."), code="payment_required"
+            _("The fees of this procedure must be paid before the dossier is received."),
+            code="payment_required",
         )
 
 

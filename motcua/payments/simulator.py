@@ -47,7 +47,9 @@ class PaymentSimulator:
         self.server.shutdown()
         self.server.server_close()
 
-    def notice(self, *, merchant: str, order: str, amount: str, status: str, transaction: str | None = None) -> dict:
+    def notice(
+        self, *, merchant: str, order: str, amount: str, status: str, transaction: str | None = None
+    ) -> dict:
         body = {
             "merchant": merchant,
             "order": order,
@@ -97,7 +99,9 @@ class PaymentSimulator:
                 if parts.path != "/pay":
                     return self._send(404, b"not found", "text/plain")
                 if not verify(query, REQUEST_FIELDS, sim.secret):
-                    return self._send(400, "Yêu cầu thanh toán không hợp lệ (chữ ký).".encode(), "text/plain; charset=utf-8")
+                    return self._send(
+                        400, "Yêu cầu thanh toán không hợp lệ (chữ ký).".encode(), "text/plain; charset=utf-8"
+                    )
                 e = {k: html.escape(v) for k, v in query.items()}
                 hidden = "".join(f'<input type="hidden" name="{k}" value="{v}">' for k, v in e.items())
                 amount = f"{int(query['amount']):,}".replace(",", ".")
@@ -106,9 +110,9 @@ class PaymentSimulator:
 <style>body{{font-family:sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem}}
 button{{font-size:1rem;padding:.6rem 1rem;margin:.3rem .3rem 0 0}}</style></head><body>
 <h1>Nền tảng thanh toán (mô phỏng)</h1>
-<p>Đơn vị thụ hưởng: <strong>{e['merchant']}</strong></p>
-<p>Mã đơn hàng: <strong id="order">{e['order']}</strong></p>
-<p>Nội dung: {e.get('description', '')}</p>
+<p>Đơn vị thụ hưởng: <strong>{e["merchant"]}</strong></p>
+<p>Mã đơn hàng: <strong id="order">{e["order"]}</strong></p>
+<p>Nội dung: {e.get("description", "")}</p>
 <p>Số tiền: <strong id="amount">{amount} đồng</strong></p>
 <form method="post" action="/pay">{hidden}
 <button name="choice" value="pay">Thanh toán</button>
@@ -129,13 +133,21 @@ button{{font-size:1rem;padding:.6rem 1rem;margin:.3rem .3rem 0 0}}</style></head
                 if not verify(form, REQUEST_FIELDS, sim.secret):
                     return self._send(400, b"bad signature", "text/plain")
                 choice = form.get("choice", "")
-                status = {"pay": "paid", "pay_twice": "paid", "cancel": "cancelled", "fail": "failed"}.get(choice)
+                status = {"pay": "paid", "pay_twice": "paid", "cancel": "cancelled", "fail": "failed"}.get(
+                    choice
+                )
                 if status is None:
                     return self._send(400, b"bad choice", "text/plain")
                 for _n in range(2 if choice == "pay_twice" else 1):
-                    body = sim.notice(merchant=form["merchant"], order=form["order"], amount=form["amount"], status=status)
+                    body = sim.notice(
+                        merchant=form["merchant"], order=form["order"], amount=form["amount"], status=status
+                    )
                     sim._notify(form["notify_url"], body)
-                back = form["return_url"] + ("&" if "?" in form["return_url"] else "?") + urlencode({"order": form["order"]})
+                back = (
+                    form["return_url"]
+                    + ("&" if "?" in form["return_url"] else "?")
+                    + urlencode({"order": form["order"]})
+                )
                 return self._send(303, b"", "text/plain", {"Location": back})
 
         return Handler

@@ -23,7 +23,9 @@ from motcua.payments import selectors, services
 
 
 def _back(request: HttpRequest, code: str) -> str:
-    return request.POST.get("next") or request.META.get("HTTP_REFERER") or reverse("filing:dossier", args=[code])
+    return (
+        request.POST.get("next") or request.META.get("HTTP_REFERER") or reverse("filing:dossier", args=[code])
+    )
 
 
 @login_required
@@ -95,7 +97,9 @@ def desk(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cash(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        payment = services.cash_record(actor=request.user, dossier_code=code, amount=request.POST.get("amount"))
+        payment = services.cash_record(
+            actor=request.user, dossier_code=code, amount=request.POST.get("amount")
+        )
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except DomainError as exc:

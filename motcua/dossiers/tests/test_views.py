@@ -287,6 +287,18 @@ def test_overdue_board_per_agency_and_scoped(client, world, clock):
     assert at_dept.code not in page and at_commune.code not in page
 
 
+def test_the_menu_offers_the_desk_only_to_those_it_admits(client, world):
+    """A leader is refused the desk (403): the back office's menu does not offer it to them; the receiving
+    officer gets the link and the page."""
+    desk_url = reverse("dossiers:desk")
+    client.force_login(world.leader)
+    assert client.get(desk_url).status_code == 403
+    assert f'href="{desk_url}"' not in client.get(reverse("dossiers:task_list")).content.decode()
+    client.force_login(world.officer)
+    assert client.get(desk_url).status_code == 200
+    assert f'href="{desk_url}"' in client.get(reverse("dossiers:task_list")).content.decode()
+
+
 def test_the_office_sees_every_agencys_overdue_dossiers(client, world, clock):
     """Issue 9 item 8: the Office reviewer and the administrator watch the province, not their agency."""
     from motcua.org.choices import AgencyKind, Role

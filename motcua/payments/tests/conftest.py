@@ -15,16 +15,20 @@ FEE = Decimal("50000")
 
 
 @pytest.fixture
-def fee(world):
+def fee(world):  # noqa: F811
     Fee.objects.create(version=world.version, position=9, description="Lệ phí cấp phiếu", amount=FEE)
     return FEE
 
 
 @pytest.fixture
-def submitted(world, fee):
+def submitted(world, fee):  # noqa: F811
     """An online dossier filed by the citizen (who pays)."""
-    return dossier_submit(actor=world.citizen, procedure_version=world.version, applicant=world.applicant(),
-                          receiving_agency=world.commune)
+    return dossier_submit(
+        actor=world.citizen,
+        procedure_version=world.version,
+        applicant=world.applicant(),
+        receiving_agency=world.commune,
+    )
 
 
 @pytest.fixture

@@ -25,14 +25,18 @@ def pay_through_platform(live_server, world, dossier, choice: str) -> requests.R
     """The citizen's browser: our start button → the platform's page → its button → back to us."""
     client = Client()
     client.force_login(world.citizen)
-    start = client.post(reverse("payments:start", args=[dossier.code]), HTTP_HOST=live_server.url.split("//")[1])
+    start = client.post(
+        reverse("payments:start", args=[dossier.code]), HTTP_HOST=live_server.url.split("//")[1]
+    )
     assert start.status_code == 302
     page = requests.get(start["Location"], timeout=5)
     assert page.status_code == 200 and "50.000 đồng" in page.text
     from urllib.parse import parse_qs, urlsplit
 
     form = {k: v[0] for k, v in parse_qs(urlsplit(start["Location"]).query).items()}
-    return requests.post(start["Location"].split("?")[0], data={**form, "choice": choice}, allow_redirects=False, timeout=10)
+    return requests.post(
+        start["Location"].split("?")[0], data={**form, "choice": choice}, allow_redirects=False, timeout=10
+    )
 
 
 def test_pay_cancel_fail_and_pay_twice_through_the_simulator(live_server, world, submitted, platform):
@@ -52,10 +56,14 @@ def test_pay_cancel_fail_and_pay_twice_through_the_simulator(live_server, world,
 def test_payment_before_reception(live_server, world, submitted, platform):
     PaymentPolicy.objects.create(procedure_code=world.version.procedure.code, pay_before_reception=True)
     with pytest.raises(Conflict) as refused:
-        dossier_act(dossier_code=submitted.code, action="receive", actor=world.officer, version=submitted.version)
+        dossier_act(
+            dossier_code=submitted.code, action="receive", actor=world.officer, version=submitted.version
+        )
     assert refused.value.code == "payment_required"
     pay_through_platform(live_server, world, submitted, "pay")
-    dossier = dossier_act(dossier_code=submitted.code, action="receive", actor=world.officer, version=submitted.version)
+    dossier = dossier_act(
+        dossier_code=submitted.code, action="receive", actor=world.officer, version=submitted.version
+    )
     assert dossier.status == "received"
 
 
@@ -67,7 +75,9 @@ def test_cash_at_the_desk_and_the_desk_list(world, submitted):
     listing = client.get(reverse("payments:desk"))
     assert [d.code for d, _due in listing.context["rows"]] == [submitted.code]
     assert "Chưa nộp" in listing.content.decode()
-    response = client.post(reverse("payments:cash", args=[submitted.code]), {"amount": "50000", "next": "/thanh-toan/quay/"})
+    response = client.post(
+        reverse("payments:cash", args=[submitted.code]), {"amount": "50000", "next": "/thanh-toan/quay/"}
+    )
     assert response.status_code == 302
     payment = Payment.objects.get(status="paid")
     assert payment.method == "cash" and payment.recorded_by_name == "Lò Thị Olga"

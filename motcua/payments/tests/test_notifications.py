@@ -18,7 +18,10 @@ pytestmark = pytest.mark.django_db
 
 def start(world, dossier):
     payment, url = payment_start(
-        actor=world.citizen, dossier_code=dossier.code, return_url="http://x/back", notify_url="http://x/notify"
+        actor=world.citizen,
+        dossier_code=dossier.code,
+        return_url="http://x/back",
+        notify_url="http://x/notify",
     )
     return payment
 
@@ -103,7 +106,9 @@ def test_a_second_payment_of_a_paid_dossier_is_logged_not_recorded(world, submit
     notice_receive(body=notice(settings, payment, transaction="GD-1"))
     result = notice_receive(body=notice(settings, payment, transaction="GD-2"))
     assert result.outcome == NoticeOutcome.PAID_TWICE
-    assert Payment.objects.filter(dossier=submitted, status="paid").count() == 1 and fee_messages(submitted) == 1
+    assert (
+        Payment.objects.filter(dossier=submitted, status="paid").count() == 1 and fee_messages(submitted) == 1
+    )
 
 
 def test_a_wrong_amount_is_refused(world, submitted, settings):

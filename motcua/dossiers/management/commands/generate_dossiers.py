@@ -37,6 +37,7 @@ from motcua.dossiers.codes import format_code
 from motcua.dossiers.deadlines import apology_notice_days
 from motcua.dossiers.models import DailySequence, Dossier, DossierEvent, DossierStep
 from motcua.dossiers.participants import FILL_FROM_ID_SQL
+from motcua.dossiers.search import search_key
 from motcua.org.choices import Role
 from motcua.org.models import Desk, Membership
 from motcua.workdays.selectors import get_calendar
@@ -206,6 +207,7 @@ class Command(BaseCommand):
         due = self.add(at, plan.budget)
         name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
         phone = f"09{rng.randrange(10**8):08d}"
+        identifier = f"0{rng.randrange(10**11):011d}"
         d = {
             "id": dossier_id,
             "created_at": at,
@@ -225,11 +227,12 @@ class Command(BaseCommand):
             "current_assignee_id": None,
             "applicant_user_id": None,
             "applicant_name": name,
-            "applicant_identifier": f"0{rng.randrange(10**11):011d}",
+            "applicant_identifier": identifier,
             "applicant_phone": phone,
             "applicant_email": "",
             "applicant_address": f"Bản {rng.randrange(1, 30)}, xã {rng.choice(PLACES)}",
             "authorised_person": "",
+            "search_text": search_key(code=code, name=name, identifier=identifier, phone=phone),
             "submitted_at": None,
             "received_at": at,
             "clock_started_at": at,

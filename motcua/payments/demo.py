@@ -19,8 +19,8 @@ PAY_FIRST = "3.000333"  # Phiếu lý lịch tư pháp: paid online before the d
 
 
 def payments_load_demo() -> dict[str, int]:
-    if Payment.objects.exists() or PaymentPolicy.objects.exists():
-        return {}
+    if Payment.objects.exists() or PaymentPolicy.objects.exists() or not Dossier.objects.exists():
+        return {}  # once, and only beside the demo's history
     PaymentPolicy.objects.create(procedure_code=PAY_FIRST, pay_before_reception=True)
     citizen = User.objects.filter(username="congdan").first()
     centre = Agency.objects.filter(kind=AgencyKind.SERVICE_CENTRE).first()
@@ -41,7 +41,7 @@ def payments_load_demo() -> dict[str, int]:
             address="Tổ 2, phường Tô Hiệu, tỉnh Sơn La",
         ),
         receiving_agency=centre,
-        idempotency_key="demo-payment",
+        idempotency_key="fees-showcase",
     )
     recorded = 0
     recent = (

@@ -33,6 +33,7 @@ import requests
 from common import PYTHON, ROOT, bench_database, free_port, seed
 
 DB = "motcua_bench_dvcqg"
+PROCS: list[subprocess.Popen] = []  # killed when the bench ends, however it ends
 
 
 class Simulator:
@@ -49,6 +50,7 @@ class Simulator:
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
         )
+        PROCS.append(self.proc)
         for _ in range(100):
             try:
                 requests.get(self.url + "/_sim/stats", timeout=1)
@@ -69,17 +71,23 @@ class Simulator:
 
 
 def worker(env: dict) -> subprocess.Popen:
-    return subprocess.Popen(
+    proc = subprocess.Popen(
         [PYTHON, "manage.py", "dvcqg_worker", "--quiet"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL
     )
+    PROCS.append(proc)
+    return proc
 
 
 def people():
+    from django.utils import timezone
+
     from motcua.org.choices import Role
     from motcua.org.models import Membership, User
     from motcua.org.tests.factories import UserFactory
 
-    citizen = UserFactory(username="citizen", personal_identifier="014090000001")
+    citizen = UserFactory(
+        username="citizen", personal_identifier="014090000001", identity_verified_at=timezone.now()
+    )
     Membership.objects.create(user=citizen, agency=None, role=Role.CITIZEN)
     users = {
         "officer": User.objects.get(username="officer0"),
@@ -171,7 +179,9 @@ def check(sim: Simulator) -> dict:
         ours.setdefault(codes[dossier_id], []).append(key)
     wrong = [c for c in ours if theirs.get(c) != ours[c]]
     duplicates = sum(len(v) - len(set(v)) for v in theirs.values())
-    report = reconcile()
+    from motcua.dvcqg.adapters import HttpPortal
+
+    report = reconcile(adapter=HttpPortal(sim.url, timeout=60))
     return {
         "dossiers": len(ours),
         "messages": sum(len(v) for v in ours.values()),
@@ -189,6 +199,15 @@ def main() -> int:
     args = parser.parse_args()
     rng = random.Random(13)
     tmp = Path(tempfile.mkdtemp(prefix="bench-dvcqg-"))
+    try:
+        return _run(args, rng, tmp)
+    finally:
+        for proc in PROCS:
+            if proc.poll() is None:
+                proc.kill()
+
+
+def _run(args, rng, tmp) -> int:
     with bench_database(DB) as url:
         seed(officers=1, specialists=1)
         from motcua.dvcqg.services import mappings_fill_identical

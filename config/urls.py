@@ -6,12 +6,14 @@ from django.urls import include, path
 from config.api import api
 from motcua.catalog import staff_views as catalog_staff
 from motcua.dvcqg import views as dvcqg_views
+from motcua.workdays import views as workdays_views
 
 urlpatterns = [
     path("admin/catalog/import/", catalog_staff.catalog_import, name="catalog_import"),
     path("admin/catalog/export.<str:fmt>", catalog_staff.catalog_export, name="catalog_export"),
     path("admin/dvcqg/dong-bo/", dvcqg_views.sync_page, name="dvcqg_sync"),
     path("admin/dvcqg/dong-bo/phat-lai/", dvcqg_views.replay, name="dvcqg_replay"),
+    path("admin/workdays/lich-lam-viec/", workdays_views.calendar_page, name="workdays_calendar"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -26,6 +28,15 @@ urlpatterns = [
     path("ho-so/", include("motcua.dossiers.urls")),
     path("", include("motcua.portal.urls")),
 ]
+if settings.MOTCUA_LOCAL_IDP:
+    # The demo stand-in for VNeID (never in production): its pages and its OpenID Connect endpoints.
+    from motcua.idp import urls as idp_urls
+
+    urlpatterns = [
+        path("vneid-demo/", include((idp_urls.urlpatterns, "idp"))),
+        path("vneid-demo/", include(idp_urls.provider_patterns)),
+        *urlpatterns,
+    ]
 # The error pages in the site's layout and language (Django's own are bare English).
 handler400 = "motcua.core.error_pages.bad_request"
 handler403 = "motcua.core.error_pages.permission_denied"

@@ -233,7 +233,7 @@ _FIELDS: list[tuple[Any, Any]] = [
     (gettext_lazy("Competent agency"), lambda v: v.competent_agency.name if v.competent_agency else "—"),
     (
         gettext_lazy("Time limit"),
-        lambda v: f"{v.time_limit_value.normalize():f} {v.get_time_limit_unit_display()}",
+        lambda v: v.time_limit_label,
     ),
     (gettext_lazy("Time limit as published"), lambda v: v.time_limit_text),
     (gettext_lazy("Applicants"), lambda v: v.applicants),
@@ -275,8 +275,7 @@ def _steps(version: ProcedureVersion) -> dict[str, str]:
     return {
         s.name: f"{s.get_role_display()}"
         + (f" — {s.agency.name}" if s.agency else "")
-        + f", {s.duration_days.normalize():f} "
-        + _("working days")
+        + f", {s.duration_label}"
         for s in sorted(version.steps.all(), key=lambda s: s.position)
     }
 

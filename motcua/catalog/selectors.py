@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from motcua.catalog.models import Field, ProcedureVersion, ProcessStep
 from motcua.core.errors import NotFound
 from motcua.core.localcache import LocalCache
-from motcua.core.text import search_terms
+from motcua.core.text import search_terms, sorted_vietnamese
 from motcua.org.choices import AgencyKind
 from motcua.org.models import Agency
 
@@ -78,14 +78,15 @@ def procedure_detail(*, code: str) -> ProcedureVersion:
     return version
 
 
-def fields_in_use() -> QuerySet[Field]:
-    """Fields that have at least one procedure in force, for the browse filters."""
-    return Field.objects.filter(versions__is_current=True).distinct().order_by("name")
+def fields_in_use() -> list[Field]:
+    """Fields that have at least one procedure in force, for the browse filters, in Vietnamese alphabetical
+    order (the database's order puts "Đất đai" after "Xuất bản")."""
+    return sorted_vietnamese(Field.objects.filter(versions__is_current=True).distinct())
 
 
-def agencies_with_procedures() -> QuerySet[Agency]:
-    """Agencies competent for at least one procedure in force."""
-    return Agency.objects.filter(procedure_versions__is_current=True).distinct().order_by("name")
+def agencies_with_procedures() -> list[Agency]:
+    """Agencies competent for at least one procedure in force, in Vietnamese alphabetical order."""
+    return sorted_vietnamese(Agency.objects.filter(procedure_versions__is_current=True).distinct())
 
 
 # What is read of the catalog on every reception and every procedure page, kept in the process
@@ -116,3 +117,32 @@ def _load_for_intake(code: str) -> ProcedureVersion:
             _("No procedure in force has the code %(code)s.") % {"code": code}, code="procedure_not_found"
         )
     return version
+
+
+def procedure_version_history(*, code: str) -> list[ProcedureVersion]:
+    """Every version of the procedure `code`, newest first, with the publication decision that brought it
+    each one knowing the number of the one before it (`previous_number`), for the comparison link."""
+    versions = list(
+        ProcedureVersion.objects.filter(procedure__code=code)
+        .order_by("-number")
+        .only("number", "valid_from", "valid_to", "is_current", "procedure_id")
+    )
+    for newer, older in zip(versions, [*versions[1:], None], strict=True):
+        newer.previous_number = older.number if older is not None else None  # for "what changed"
+    return versions
+
+
+def document_template(*, code: str, document_id: int):
+    """The form template file of a document of the procedure `code` in force; `NotFound` if there is none."""
+    from motcua.catalog.models import RequiredDocument
+
+    document = (
+        RequiredDocument.objects.filter(
+            pk=document_id, version__procedure__code=code, version__is_current=True
+        )
+        .exclude(template="")
+        .first()
+    )
+    if document is None:
+        raise NotFound(_("This document has no form template."), code="template_not_found")
+    return document

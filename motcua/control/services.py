@@ -140,8 +140,12 @@ def meeting_create(
     agenda: str = "",
     video_url: str = "",
     invited: list[Agency] | None = None,
+    decision_ids: list[int] | None = None,
+    petition_codes: list[str] | None = None,
+    task_ids: list[int] | None = None,
 ) -> Meeting:
-    """Schedule an online meeting; the organiser's staff or an Office reviewer."""
+    """Schedule an online meeting; the organiser's staff or an Office reviewer. The subjects of its agenda
+    (publication decisions, petitions, control-plan tasks) are linked as in `meeting_subjects_set`."""
     if organiser.pk not in staff_agency_ids(actor) and not is_office_reviewer(actor):
         raise PermissionDenied(
             _("You may only organise meetings for your own agency."), code="meeting_forbidden"
@@ -161,6 +165,49 @@ def meeting_create(
         created_by=actor,
     )
     meeting.invited_agencies.set(invited or [])
+    _set_subjects(actor, meeting, decision_ids or [], petition_codes or [], task_ids or [])
+    return meeting
+
+
+def _set_subjects(
+    actor: User, meeting: Meeting, decision_ids: list[int], petition_codes: list[str], task_ids: list[int]
+) -> None:
+    from motcua.catalog.publication_selectors import publication_decisions_visible_to
+    from motcua.control.selectors import control_plans_visible_to
+    from motcua.feedback.selectors import petitions_visible_to
+
+    codes = sorted({c.strip().upper() for c in petition_codes if c.strip()})
+    petitions = list(petitions_visible_to(actor).filter(code__in=codes))
+    unknown = sorted(set(codes) - {p.code for p in petitions})
+    if unknown:
+        raise InvalidInput(
+            _("No petition you may see has the code %(codes)s.") % {"codes": ", ".join(unknown)},
+            code="meeting_bad_subject",
+        )
+    decisions = list(publication_decisions_visible_to(actor).filter(pk__in=decision_ids))
+    tasks = list(PlanTask.objects.filter(pk__in=task_ids, group__plan__in=control_plans_visible_to(actor)))
+    if len(decisions) != len(set(decision_ids)) or len(tasks) != len(set(task_ids)):
+        raise InvalidInput(_("Choose subjects from the lists."), code="meeting_bad_subject")
+    meeting.decisions.set(decisions)
+    meeting.petitions.set(petitions)
+    meeting.plan_tasks.set(tasks)
+
+
+@transaction.atomic
+def meeting_subjects_set(
+    *,
+    actor: User,
+    meeting: Meeting,
+    decision_ids: list[int],
+    petition_codes: list[str],
+    task_ids: list[int],
+) -> Meeting:
+    """Link the meeting to the subjects of its agenda: publication decisions, petitions (by tracking code)
+    and control-plan tasks, each among those the organiser may see. Replaces the earlier links."""
+    if not meeting_editable_by(actor, meeting):
+        raise PermissionDenied(_("Only the organiser may change the agenda."), code="meeting_forbidden")
+    _set_subjects(actor, meeting, decision_ids, petition_codes, task_ids)
+    logger.info("Meeting %s subjects set by %s", meeting.pk, actor.pk)
     return meeting
 
 

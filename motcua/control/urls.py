@@ -21,5 +21,6 @@ urlpatterns = [
     path("hop/tao-moi/", views.meeting_create, name="meeting_create"),
     path("hop/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("hop/<int:pk>/bien-ban/", views.meeting_minutes, name="meeting_minutes"),
+    path("hop/<int:pk>/noi-dung/", views.meeting_subjects, name="meeting_subjects"),
     path("hop/<int:pk>/bien-ban/tai-ve/", views.minutes_download, name="minutes_download"),
 ]

@@ -272,6 +272,43 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     return _download(evidence.file, evidence.original_name, evidence.content_type)
 
 
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()]
+
+
+def _subjects(request: HttpRequest) -> dict:
+    """The agenda's subjects as the form sends them: decision and task ids, petition codes (one field,
+    separated by commas or spaces)."""
+    raw_codes = request.POST.get("petition_codes", "").replace(",", " ").split()
+    return {
+        "decision_ids": _ids(request.POST.getlist("decisions")),
+        "petition_codes": raw_codes,
+        "task_ids": _ids(request.POST.getlist("plan_tasks")),
+    }
+
+
+def _subject_choices(user) -> dict:
+    from motcua.catalog.publication_selectors import publication_decisions_visible_to
+    from motcua.control.models import PlanTask
+
+    return {
+        "decision_choices": publication_decisions_visible_to(user).select_related("drafting_agency")[:100],
+        "task_choices": PlanTask.objects.filter(group__plan__in=selectors.control_plans_visible_to(user))
+        .select_related("group__plan")
+        .order_by("-group__plan__year", "group__position", "position")[:200],
+    }
+
+
+@staff_required
+@require_POST
+@_errors_to_messages("control:meeting_detail")
+def meeting_subjects(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_for(request.user, pk=pk)
+    services.meeting_subjects_set(actor=request.user, meeting=meeting, **_subjects(request))
+    messages.success(request, _("The agenda's subjects were saved."))
+    return redirect("control:meeting_detail", pk=pk)
+
+
 @staff_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
@@ -287,6 +324,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "past": meetings.filter(ends_at__lt=now)[:50],
             "organisers": organisers,
             "agencies": Agency.objects.filter(is_active=True).only("id", "name"),
+            **_subject_choices(request.user),
         },
     )
 
@@ -308,6 +346,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         agenda=request.POST.get("agenda", ""),
         video_url=request.POST.get("video_url", ""),
         invited=invited,
+        **_subjects(request),
     )
     return redirect("control:meeting_detail", pk=meeting.pk)
 
@@ -321,7 +360,15 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "control/meeting_detail.html",
-        {"meeting": meeting, "may_edit": selectors.meeting_editable_by(request.user, meeting)},
+        {
+            "meeting": meeting,
+            "may_edit": selectors.meeting_editable_by(request.user, meeting),
+            "subjects": selectors.meeting_subjects(request.user, meeting),
+            "linked_decisions": set(meeting.decisions.values_list("pk", flat=True)),
+            "linked_tasks": set(meeting.plan_tasks.values_list("pk", flat=True)),
+            "linked_petitions": " ".join(meeting.petitions.values_list("code", flat=True)),
+            **_subject_choices(request.user),
+        },
     )
 
 

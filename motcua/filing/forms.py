@@ -67,8 +67,13 @@ class ApplicantForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, needs_agency: bool = False, **kwargs):
+    def __init__(self, *args, needs_agency: bool = False, locked: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, value in (locked or {}).items():
+            # Vouched for by VNeID: shown, never taken from the posted form (the service enforces it too).
+            self.fields[name].disabled = True
+            self.fields[name].initial = value
+            self.fields[name].help_text = _("Verified by VNeID; it cannot be changed here.")
         if needs_agency:
             self.fields["competent_agency"].queryset = agencies_list(kind=AgencyKind.PEOPLES_COMMITTEE)
         else:

@@ -125,3 +125,94 @@ def test_footer_gives_the_centres_contact_from_settings_and_the_api_link_moves_t
     assert "Thứ Hai – Thứ Sáu, 07:30–17:30" in footer
     assert 'href="/api/docs"' not in header, "the citizens' menu does not offer the API"
     assert 'href="/api/docs"' in footer
+
+
+@pytest.mark.django_db
+def test_a_one_day_limit_reads_1_working_day_in_english(client, settings):
+    make_procedure("1.000111", "Cấp bản sao trích lục hộ tịch", days="1")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/thu-tuc/1.000111/").content.decode()
+    assert "1 working day" in page and "1 working days" not in page
+    listing = client.get("/thu-tuc/").content.decode()
+    assert "1 working day<" in listing.replace(" </td>", "<").replace("</td>", "<")
+
+
+@pytest.mark.django_db
+def test_fields_are_listed_in_vietnamese_order(client):
+    for code, field in [("1.000201", "Xuất bản"), ("1.000202", "Đất đai"), ("1.000203", "Dược phẩm")]:
+        make_procedure(code, f"Thủ tục {field}", field_name=field)
+    page = client.get("/").content.decode()
+    assert page.index("Dược phẩm") < page.index("Đất đai") < page.index("Xuất bản")
+
+
+def test_tracking_explanations_do_not_repeat_the_status():
+    """The tracking page prints "<status>. <explanation>": the explanation must not say the status again
+    ("Đã trả kết quả. Đã trả kết quả. Hồ sơ đã kết thúc.")."""
+    from django.utils import translation
+
+    from motcua.dossiers.choices import DossierStatus
+    from motcua.portal.views import STATUS_EXPLAINED
+
+    for language in ("vi", "en"):
+        with translation.override(language):
+            for status, explained in STATUS_EXPLAINED.items():
+                label = str(DossierStatus(status).label).casefold()
+                assert not str(explained).casefold().startswith(label), (language, status, str(explained))
+
+
+def test_examples_of_codes_are_son_la_codes():
+    from django.utils import translation
+
+    from motcua.org.models import Agency
+    from motcua.portal.views import TrackForm
+
+    with translation.override("vi"):
+        assert "H52" in str(TrackForm().fields["ma"].help_text)
+        messages = [
+            str(v.message) for v in Agency._meta.get_field("identifier").validators if hasattr(v, "message")
+        ]
+        assert any("H52" in m for m in messages) and not any("H48" in m for m in messages)
+
+
+@pytest.mark.django_db
+def test_procedure_page_offers_templates_marks_optional_documents_and_lists_versions(
+    client, settings, tmp_path
+):
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from motcua.catalog.models import ProcedureVersion, RequiredDocument
+
+    settings.MEDIA_ROOT = tmp_path
+    first = make_procedure("1.000894", "Đăng ký kết hôn")
+    first.is_current, first.valid_to = False, dt.date(2026, 1, 1)
+    first.save()
+    second = ProcedureVersion.objects.create(
+        procedure=first.procedure,
+        number=2,
+        valid_from=dt.date(2026, 1, 1),
+        is_current=True,
+        name="Đăng ký kết hôn",
+        field=first.field,
+        time_limit_value=first.time_limit_value,
+        search_text=first.search_text,
+    )
+    form = RequiredDocument(version=second, position=1, name="Tờ khai đăng ký kết hôn")
+    form.template.save("to-khai.docx", ContentFile(b"PK\x03\x04 a form"), save=True)
+    RequiredDocument.objects.create(
+        version=second, position=2, name="Văn bản ủy quyền (trường hợp ủy quyền)", is_optional=True
+    )
+
+    page = client.get("/thu-tuc/1.000894/").content.decode()
+    link = f"/thu-tuc/1.000894/mau/{form.pk}/"
+    assert f'href="{link}"' in page, "the form template is offered for download"
+    assert "không bắt buộc" in page.lower() or "nếu" in page.lower()
+    assert page.count('class="badge-optional"') == 1, "only the optional document is marked"
+    assert "/van-phong/thu-tuc/1.000894/so-sanh/?from=1&amp;to=2" in page, "the history links the comparison"
+
+    download = client.get(link)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"PK\x03\x04 a form"
+    assert "attachment" in download["Content-Disposition"] and ".docx" in download["Content-Disposition"]
+    assert client.get(f"/thu-tuc/1.000894/mau/{form.pk + 1}/").status_code == 404

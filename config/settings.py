@@ -22,7 +22,8 @@ DEBUG = envbool("DEBUG", True)
 SECRET_KEY = env("SECRET_KEY", "motcua-insecure-development-key-change-me-in-production-0123456789")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
-SITE_ROOT = env("SITE_ROOT", "http://127.0.0.1:8000")
+# The public address (QR codes on receipts, links in notices): required in production (deploy check).
+SITE_ROOT = env("SITE_ROOT", "http://127.0.0.1:8000" if DEBUG else "")
 # The audit key file (motcua.dossiers.audit): lines "<key id> <secret>", the first signs. Kept outside the
 # database, so that write access to the database is not enough to rewrite the dossiers' history.
 AUDIT_KEY_FILE = env("AUDIT_KEY_FILE", "") or ""

@@ -117,3 +117,32 @@ def _load_for_intake(code: str) -> ProcedureVersion:
             _("No procedure in force has the code %(code)s.") % {"code": code}, code="procedure_not_found"
         )
     return version
+
+
+def procedure_version_history(*, code: str) -> list[ProcedureVersion]:
+    """Every version of the procedure `code`, newest first, with the publication decision that brought it
+    each one knowing the number of the one before it (`previous_number`), for the comparison link."""
+    versions = list(
+        ProcedureVersion.objects.filter(procedure__code=code)
+        .order_by("-number")
+        .only("number", "valid_from", "valid_to", "is_current", "procedure_id")
+    )
+    for newer, older in zip(versions, [*versions[1:], None], strict=True):
+        newer.previous_number = older.number if older is not None else None  # for "what changed"
+    return versions
+
+
+def document_template(*, code: str, document_id: int):
+    """The form template file of a document of the procedure `code` in force; `NotFound` if there is none."""
+    from motcua.catalog.models import RequiredDocument
+
+    document = (
+        RequiredDocument.objects.filter(
+            pk=document_id, version__procedure__code=code, version__is_current=True
+        )
+        .exclude(template="")
+        .first()
+    )
+    if document is None:
+        raise NotFound(_("This document has no form template."), code="template_not_found")
+    return document

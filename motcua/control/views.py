@@ -20,7 +20,7 @@ from motcua.control.workflow import task_next_statuses
 from motcua.core.errors import InvalidInput
 from motcua.core.pages import errors_to_messages
 from motcua.org.decorators import staff_required
-from motcua.org.selectors import agencies_list, agency_by_identifier
+from motcua.org.selectors import agencies_list, agency_by_identifier, staff_agency_ids
 
 
 def _errors_to_messages(back: str) -> Callable:
@@ -285,6 +285,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "upcoming": meetings.filter(ends_at__gte=now).order_by("starts_at"),
             "past": meetings.filter(ends_at__lt=now)[:50],
             "organisers": selectors.meeting_organisers(request.user),
+            "own_agencies": staff_agency_ids(request.user),
             "agencies": agencies_list(),
             **_subject_choices(request.user),
         },

@@ -35,7 +35,8 @@ DEBUG = envbool("DEBUG", "True")
 SECRET_KEY = env("SECRET_KEY", "motcua-insecure-development-key-change-me-in-production-0123456789")
 ALLOWED_HOSTS = [h.strip() for h in (env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver") or "").split(",")]
 CSRF_TRUSTED_ORIGINS = [o for o in (env("CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o]
-SITE_ROOT = env("SITE_ROOT", "http://127.0.0.1:8000")
+# The public address (QR codes on receipts, links in notices): required in production (deploy check).
+SITE_ROOT = env("SITE_ROOT", "http://127.0.0.1:8000" if DEBUG else "")
 # The audit key file (motcua.dossiers.audit): lines "<key id> <secret>", the first signs. Kept outside the
 # database, so that write access to the database is not enough to rewrite the dossiers' history.
 AUDIT_KEY_FILE = os.environ.get("AUDIT_KEY_FILE", "")

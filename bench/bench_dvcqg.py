@@ -223,6 +223,7 @@ def _run(args, rng, tmp) -> int:
             "DVCQG_TIMEOUT": "1.0",
             "DVCQG_BACKOFF_BASE": "0.2",
             "DVCQG_BACKOFF_MAX": "5",
+            "DVCQG_LEASE_SECONDS": "15",
             "DVCQG_PULL_SECONDS": "0",
             "DEBUG": "False",
             "SECURE_SSL_REDIRECT": "False",

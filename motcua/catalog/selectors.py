@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from motcua.catalog.models import Field, ProcedureVersion, ProcessStep
 from motcua.core.errors import NotFound
 from motcua.core.localcache import LocalCache
-from motcua.core.text import search_terms, sorted_vietnamese
+from motcua.core.text import search_terms, sorted_vietnamese, spelling_variants
 from motcua.org.choices import AgencyKind
 from motcua.org.models import Agency, UnitLevel
 
@@ -30,7 +30,12 @@ def procedures_current(
     qs = ProcedureVersion.objects.filter(is_current=True)
     joins_levels = False  # a filter through the levels table can repeat rows: only then pay for DISTINCT
     for term in search_terms(q):
-        qs = qs.filter(search_text__contains=term)
+        # Either i/y spelling of a syllable ("đăng kí" finds "Đăng ký"); a word inside a longer one
+        # still matches ("ki" in "kinh"), as before.
+        condition = Q()
+        for variant in spelling_variants(term):
+            condition |= Q(search_text__contains=variant)
+        qs = qs.filter(condition)
     if agency:
         agency_obj = Agency.objects.select_related("unit__level").filter(identifier=agency).first()
         if agency_obj is None:

@@ -216,3 +216,17 @@ def test_procedure_page_offers_templates_marks_optional_documents_and_lists_vers
     assert b"".join(download.streaming_content) == b"PK\x03\x04 a form"
     assert "attachment" in download["Content-Disposition"] and ".docx" in download["Content-Disposition"]
     assert client.get(f"/thu-tuc/1.000894/mau/{form.pk + 1}/").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("đăng kí kết hôn", "Đăng ký kết hôn"),
+        ("dang ki ket hon", "Đăng ký kết hôn"),
+        ("cấp phiếu lí lịch tư pháp", "Cấp Phiếu lý lịch tư pháp"),
+    ],
+)
+def test_search_takes_either_i_or_y_spelling(client, catalog, typed, expected):
+    page = client.get("/thu-tuc/", {"q": typed}).content.decode()
+    assert expected in page, typed

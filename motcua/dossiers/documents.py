@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import StrEnum
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -26,6 +25,7 @@ from motcua.catalog.choices import DocumentForm, SupplementPolicy, TimeLimitUnit
 from motcua.core.errors import NotFound
 from motcua.dossiers.choices import Channel, DossierAction, DossierStatus, ReturnMethod, StepKind
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, HandOver
+from motcua.dossiers.timeliness import Timeliness, timeliness
 from motcua.org.models import Agency
 
 A = DossierAction
@@ -91,30 +91,6 @@ CHANNEL_VI = {
     Channel.POST: "Qua dịch vụ bưu chính công ích",
     Channel.ONLINE: "Trực tuyến",
 }
-
-
-class Timeliness(StrEnum):
-    """Result status of a step or a dossier (control slip, register): trước hạn / đúng hạn / quá hạn."""
-
-    EARLY = "early"
-    ON_TIME = "on_time"
-    LATE = "late"
-
-    @property
-    def label(self) -> str:
-        return {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn"}[self.value]
-
-
-def timeliness(done_at: dt.datetime | None, due_at: dt.datetime | None) -> Timeliness | None:
-    """Late after the due moment; early when done on an earlier calendar day than the due day (the
-    sense of "trước hạn" in the statistics of Circular 01/2020); on time otherwise."""
-    if done_at is None or due_at is None:
-        return None
-    if done_at > due_at:
-        return Timeliness.LATE
-    if timezone.localdate(done_at) < timezone.localdate(due_at):
-        return Timeliness.EARLY
-    return Timeliness.ON_TIME
 
 
 def moment(value: dt.datetime | None) -> str:
@@ -319,6 +295,26 @@ def register_position(dossier: Dossier) -> tuple[int, int]:
 # --- one builder per form ----------------------------------------------------------------------------------
 
 
+def calendar_moves(dossier: Dossier, *, after_seq: int) -> list[dict]:
+    """The appointments a change of the working calendar moved after event `after_seq`, oldest first: when,
+    from and to (hh:mm dd/mm/yyyy) and why. A reprinted Form 01 and the control slip list them under the
+    appointment they printed, so the paper shows the appointment in force and the declaration behind it."""
+    rows = []
+    for e in _events(dossier):
+        if e.seq <= after_seq or e.action != A.APPOINTMENT_MOVED:
+            continue
+        old, new = ((e.payload or {}).get("appointment_at") or [None, None])[:2]
+        rows.append(
+            {
+                "at": moment(e.created_at),
+                "old": moment(parse_datetime(old)) if old else "",
+                "new": moment(parse_datetime(new)) if new else "",
+                "reason": (e.payload or {}).get("reason", ""),
+            }
+        )
+    return rows
+
+
 def _form_01(dossier: Dossier, event: DossierEvent) -> dict:
     spec = FORMS["01"]
     ctx = _base(dossier, spec, issuer=_issuer_of_desk(dossier), event=event)
@@ -330,10 +326,12 @@ def _form_01(dossier: Dossier, event: DossierEvent) -> dict:
         collect_at = ", ".join(p for p in (desk.name, desk.address or dossier.receiving_agency.address) if p)
     else:
         collect_at = dossier.receiving_agency.name
+    moves = calendar_moves(dossier, after_seq=event.seq)
     ctx.update(
         number=f"{sequence}/{spec.symbol}",
         received_at=moment(_payload_moment(event, "received_at") or event.created_at),
         appointment_at=moment(_payload_moment(event, "due_at")),
+        calendar_moves=moves,
         time_limit=_time_limit(dossier),
         documents=_documents(dossier, event.payload.get("documents_received")),
         sets=event.payload.get("sets", 1),
@@ -446,7 +444,7 @@ class SlipRow:
 
     @property
     def status_label(self) -> str:
-        return self.status.label if self.status else ""
+        return self.status.legal_label if self.status else ""
 
 
 @dataclass
@@ -554,6 +552,7 @@ def _form_06(dossier: Dossier, event: DossierEvent) -> dict:
     spec = FORMS["06"]
     ctx = _base(dossier, spec, issuer=_issuer_of_desk(dossier), event=event)
     ctx.update(
+        calendar_moves=calendar_moves(dossier, after_seq=0),
         slip=control_slip(dossier),
         competent_name=dossier.competent_agency.name,
         received_at=moment(dossier.received_at),

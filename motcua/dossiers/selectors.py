@@ -1,4 +1,4 @@
-"""Reads on dossiers, always limited to what the caller may see (DESIGN §4 Tracking, §7)."""
+"""Reads on dossiers, always limited to what the caller may see (docs/design.md §4 Tracking, §7)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,17 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import NotFound
-from motcua.dossiers.choices import OPEN_STATUSES, RUNNING_STATUSES, DossierStatus, ReturnMethod, StepKind
+from motcua.dossiers.choices import (
+    OPEN_STATUSES,
+    RUNNING_STATUSES,
+    DossierAction,
+    DossierStatus,
+    ReturnMethod,
+    StepKind,
+)
 from motcua.dossiers.models import Dossier, DossierAgency, DossierEvent, DossierStep, ResultFile
 from motcua.dossiers.search import query_terms
+from motcua.dossiers.timeliness import is_late, overdue_q
 from motcua.org.choices import Role
 from motcua.org.models import User
 from motcua.org.selectors import oversees_province, staff_agency_ids, user_roles
@@ -85,7 +93,7 @@ def dossier_list(
     if due_to:
         qs = qs.filter(due_at__lt=_day_start(due_to + dt.timedelta(days=1)))
     if overdue is not None:
-        late = Q(status__in=RUNNING_STATUSES, due_at__lt=now or timezone.now())
+        late = overdue_q(now or timezone.now())
         qs = qs.filter(late) if overdue else qs.exclude(late)
     return qs.order_by("due_at", "id")
 
@@ -314,6 +322,8 @@ class PublicEvent:
     action: str
     status: str
     at: dt.datetime
+    # For an appointment moved by a calendar change: the old and new appointment and why (else None).
+    moved: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -369,8 +379,10 @@ def dossier_public_status(code: str, phone_last4: str) -> PublicStatus:
         received_at=_moment(received_at),
         appointment_at=_moment(appointment_at),
         returned_at=_moment(returned_at),
-        late=_is_late(status=status, due_at=_moment(due_at), result_ready_at=_moment(ready_at)),
-        history=[PublicEvent(action=a, status=s, at=_moment(t)) for a, s, t in history or ()],
+        late=is_late(
+            status=status, due_at=_moment(due_at), result_ready_at=_moment(ready_at), now=timezone.now()
+        ),
+        history=[_public_event(*entry) for entry in history or ()],
     )
 
 
@@ -382,18 +394,32 @@ JOIN catalog_procedureversion v ON v.id = d.procedure_version_id
 JOIN catalog_procedure p ON p.id = v.procedure_id
 WHERE d.code = %s
 """
-# The dossier's events as one JSON array of [action, status, moment], in order.
+# The dossier's events as one JSON array of [action, status, moment, moved], in order; `moved` is the
+# payload of an appointment moved by a calendar change (old and new appointment, why), else null.
 _TRACK_SQL = {
     "postgresql": _TRACK_SELECT.format(
-        history="SELECT json_agg(json_build_array(e.action, e.to_status, e.created_at) ORDER BY e.seq) "
+        history="SELECT json_agg(json_build_array(e.action, e.to_status, e.created_at, "
+        "CASE WHEN e.action = 'appointment_moved' THEN e.payload END) ORDER BY e.seq) "
         "FROM dossiers_dossierevent e WHERE e.dossier_id = d.id"
     ),
     # SQLite before 3.44 has no ORDER BY inside an aggregate; it aggregates an ordered subquery in order.
     "sqlite": _TRACK_SELECT.format(
-        history="SELECT json_group_array(json_array(e.action, e.to_status, e.created_at)) FROM "
-        "(SELECT action, to_status, created_at FROM dossiers_dossierevent WHERE dossier_id = d.id ORDER BY seq) e"
+        history="SELECT json_group_array(json_array(e.action, e.to_status, e.created_at, "
+        "CASE WHEN e.action = 'appointment_moved' THEN json(e.payload) END)) FROM "
+        "(SELECT action, to_status, created_at, payload FROM dossiers_dossierevent WHERE dossier_id = d.id "
+        "ORDER BY seq) e"
     ),
 }
+
+
+def _public_event(action: str, status: str, at, payload=None) -> PublicEvent:
+    moved = None
+    if isinstance(payload, str):
+        payload = json.loads(payload)
+    if isinstance(payload, dict) and action == DossierAction.APPOINTMENT_MOVED:
+        old, new = (payload.get("appointment_at") or [None, None])[:2]
+        moved = {"old": _moment(old), "new": _moment(new), "reason": str(payload.get("reason") or "")}
+    return PublicEvent(action=action, status=status, at=_moment(at), moved=moved)
 
 
 def _moment(value: dt.datetime | str | None) -> dt.datetime | None:
@@ -403,13 +429,3 @@ def _moment(value: dt.datetime | str | None) -> dt.datetime | None:
         return None
     moment = value if isinstance(value, dt.datetime) else parse_datetime(value)
     return moment if timezone.is_aware(moment) else moment.replace(tzinfo=dt.UTC)
-
-
-def _is_late(*, status: str, due_at: dt.datetime | None, result_ready_at: dt.datetime | None) -> bool:
-    """Late against the legal due moment: the result came after it, or the dossier still runs past it.
-    Statistics, the control slip and the register count the same way (DESIGN §4)."""
-    if due_at is None:
-        return False
-    if result_ready_at is not None:
-        return result_ready_at > due_at
-    return status in RUNNING_STATUSES and timezone.now() > due_at

@@ -1,5 +1,5 @@
 """The outbox to the National Public Service Portal (DVCQG), its delivery attempts, the code mappings and
-the dossiers filed on the portal (DESIGN §8).
+the dossiers filed on the portal (docs/design.md §8).
 
 An `OutboxMessage` is written in the transaction of the dossier event (or fee payment) it reports, so it
 exists exactly when the change does. The worker (`manage.py dvcqg_worker`) delivers the messages of one
@@ -23,7 +23,8 @@ class OutboxMessage(models.Model):
     """One message for the portal. The JSON is built when it is sent, from the event (immutable) and the
     dossier, so writing the row costs the dossier's transaction one small INSERT."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="+")
+    # CASCADE: a message has no meaning without its dossier (and must not stand in the way of removing one).
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
     event_seq = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("The dossier event reported; empty for fees and repairs.")
     )

@@ -17,6 +17,7 @@ from motcua.dvcqg.choices import FilingStatus, MessageStatus
 from motcua.dvcqg.messages import DEFAULT_STATUS_CODES, NATIONAL_STATUSES
 from motcua.dvcqg.models import AgencyMapping, NationalFiling, OutboxMessage, ProcedureMapping, StatusMapping
 from motcua.org.models import Agency, User
+from motcua.org.selectors import account_by_verified_identifier
 
 logger = logging.getLogger("motcua.dvcqg")
 
@@ -54,7 +55,7 @@ def status_mappings_seed() -> int:
 
 def mappings_fill_identical(*, except_procedures: set[str] = frozenset()) -> dict[str, int]:
     """Map every procedure and agency that has no mapping to its own code: our procedure codes are the
-    national database's and our agency identifiers the national electronic identifiers (DESIGN §3), so
+    national database's and our agency identifiers the national electronic identifiers (docs/design.md §3), so
     the identical code is right unless the portal says otherwise; the administrator edits the exceptions."""
     have = set(ProcedureMapping.objects.values_list("procedure_code", flat=True))
     procedures = [
@@ -117,9 +118,8 @@ def filing_take_in(*, record: dict) -> NationalFiling:
             national_code=national, status=FilingStatus.FAILED, problem=problem, body=record, received_at=now
         )
     identifier = str(record.get("MaDoiTuong") or "").strip()
-    citizen = (
-        User.objects.filter(personal_identifier=identifier, is_active=True).first() if identifier else None
-    )
+    # Only a verified identifier links the dossier to an account (never one typed on a profile).
+    citizen = account_by_verified_identifier(identifier)
     actor = citizen or _system_user()
     applicant = ApplicantData(
         name=str(record.get("ChuHoSo") or ""),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 from django import forms
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,7 +23,6 @@ from motcua.core.errors import NotFound
 from motcua.dossiers import ledger
 from motcua.dossiers.choices import DossierAction, DossierStatus
 from motcua.dossiers.selectors import dossier_public_status
-from motcua.org.models import UnitLevel
 from motcua.portal import selectors
 from motcua.portal.forms import AnnouncementSearchForm
 
@@ -65,7 +65,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
             "selected": {"agency": agency or "", "field": field or "", "level": level or ""},
             "agencies": catalog.agencies_with_procedures(),
             "fields": catalog.fields_in_use(),
-            "levels": UnitLevel.objects.filter(procedure_versions__is_current=True).distinct(),
+            "levels": catalog.levels_in_use(),
             "query_string": params.urlencode(),
         },
     )
@@ -82,18 +82,31 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     depends only on the catalog, the glossary and the language: rendered once per process and language
     and kept in `catalog_cache` until any of them changes (no query, no template work on a repeat)."""
     language = get_language()
-    try:
-        page = catalog.catalog_cache.get(("page", code, language), partial(_procedure_page, code))
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    page = catalog.catalog_cache.get(("page", code, language), partial(_procedure_page, code))
     return render(request, "portal/procedure_detail.html", {"page": page})
 
 
 def _procedure_page(code: str) -> ProcedurePage:
     version = catalog.procedure_detail(code=code)
+    history = catalog.procedure_version_history(code=code)
     return ProcedurePage(
-        name=version.name, body=render_to_string("portal/_procedure_body.html", {"version": version})
+        name=version.name,
+        body=render_to_string("portal/_procedure_body.html", {"version": version, "history": history}),
     )
+
+
+def document_template(request: HttpRequest, code: str, document_id: int) -> FileResponse:
+    """Download a document's form template (mẫu đơn, tờ khai) of a procedure in force, under the name
+    people recognise; served by the application, so it works wherever the site does."""
+    try:
+        document = catalog.document_template(code=code, document_id=document_id)
+        handle = document.template.open("rb")
+    except (NotFound, FileNotFoundError) as exc:
+        raise Http404(str(getattr(exc, "message", exc))) from exc
+    extension = Path(document.template.name).suffix
+    response = FileResponse(handle, as_attachment=True, filename=f"{document.name[:120]}{extension}")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def announcement_list(request: HttpRequest) -> HttpResponse:
@@ -118,10 +131,7 @@ def announcement_list(request: HttpRequest) -> HttpResponse:
 
 
 def announcement_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        announcement = selectors.announcement_public(slug=slug)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    announcement = selectors.announcement_public(slug=slug)
     return render(request, "portal/announcement_detail.html", {"announcement": announcement})
 
 
@@ -171,7 +181,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 # --- tracking (tra cứu hồ sơ) ------------------------------------------------------------------------------------
 
-# What each state means for the applicant, in plain words (DESIGN §4: all states, not three).
+# What each state means for the applicant, in plain words (docs/design.md §4: all states, not three).
 STATUS_EXPLAINED = {
     DossierStatus.SUBMITTED: gettext_lazy(
         "Your dossier has been filed and is waiting for the desk to check it."
@@ -244,6 +254,7 @@ def track(request: HttpRequest) -> HttpResponse:
                     "at": e.at,
                     "action": actions.get(e.action, e.action),
                     "status": statuses.get(e.status or "", ""),
+                    "moved": e.moved,
                 }
                 for e in dossier.history
             ],

@@ -207,6 +207,11 @@ MOTCUA_API_TOKEN_DAYS = envint("MOTCUA_API_TOKEN_DAYS", 30)
 MOTCUA_SMS_BACKEND = env("MOTCUA_SMS_BACKEND", "motcua.core.sms.ConsoleSMSBackend")
 # A transfer received after this local time starts at the next working session (DESIGN §4).
 MOTCUA_TRANSFER_CUTOFF = env("MOTCUA_TRANSFER_CUTOFF", "15:00")
+# Which desk receives a dossier filed online or by post: "own" (the deciding agency's desk when it has one,
+# e.g. a commune's, else the province centre) or "centre" (always the province centre).
+MOTCUA_FILING_DESK = env("MOTCUA_FILING_DESK", "own")
+# The province's Public Administration Service Centre (an agency identifier); empty: the one service centre.
+MOTCUA_CENTRE_AGENCY = env("MOTCUA_CENTRE_AGENCY", "")
 # The apology-and-extension letter (Form 04) is issued at least this many working days before the legal
 # due moment (Decree 61/2018 as amended: no later than 1 working day before; DESIGN §4).
 MOTCUA_APOLOGY_NOTICE_WORKING_DAYS = envint("MOTCUA_APOLOGY_NOTICE_WORKING_DAYS", 1)

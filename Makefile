@@ -21,12 +21,21 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-## run: install, migrate the SQLite database under var/, load the demo province, serve on 127.0.0.1:8000
+## run: install, migrate the SQLite database under var/, load the demo province, start the national
+## platform simulators and the outbox worker (manage.py national_platform), serve on 127.0.0.1:8000
+## The demo runs as production does (DEBUG off: the site's error pages, no stack trace or URL list; static
+## files collected and served by whitenoise), only over plain HTTP on loopback. `make run RUN_ENV=DEBUG=True`
+## for Django's debug pages while developing.
+RUN_ENV ?= DEBUG=False HTTPS_ONLY=False
 run: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	@# The national portal and payment platform simulators with the outbox worker, beside the web server
+	@# (stopped with it).
+	$(RUN_ENV) $(PY) manage.py national_platform & pid=$$!; trap "kill $$pid" EXIT INT TERM; \
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test-system-deps: Debian packages the tests drive: Chromium (browser tests, not Playwright's own
 ## downloads), poppler-utils (pdftotext/pdftoppm read the PDFs back), zbar-tools (decodes the QR codes),

@@ -48,7 +48,10 @@ class MotcuaAPI(NinjaAPI):
         error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         for operations in schema["paths"].values():
             for operation in operations.values():
-                responses = operation.setdefault("responses", {})
+                # ninja keys the responses a route declares by int (404), these by str ("404"): one key
+                # per status, or the JSON holds "404" twice and Swagger UI refuses the whole document.
+                responses = {str(status): body for status, body in operation.get("responses", {}).items()}
+                operation["responses"] = responses
                 for status, description in ERROR_STATUSES.items():
                     responses.setdefault(status, {"description": description, **error})
         return schema

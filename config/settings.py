@@ -36,6 +36,12 @@ SECRET_KEY = env("SECRET_KEY", "motcua-insecure-development-key-change-me-in-pro
 ALLOWED_HOSTS = [h.strip() for h in (env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver") or "").split(",")]
 CSRF_TRUSTED_ORIGINS = [o for o in (env("CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o]
 SITE_ROOT = env("SITE_ROOT", "http://127.0.0.1:8000")
+# The audit key file (motcua.dossiers.audit): lines "<key id> <secret>", the first signs. Kept outside the
+# database, so that write access to the database is not enough to rewrite the dossiers' history.
+AUDIT_KEY_FILE = os.environ.get("AUDIT_KEY_FILE", "")
+# Checkpoints of the public audit ledger close periods of this many minutes, this long after their end.
+MOTCUA_AUDIT_PERIOD_MINUTES = envint("MOTCUA_AUDIT_PERIOD_MINUTES", 60)
+MOTCUA_AUDIT_GRACE_MINUTES = envint("MOTCUA_AUDIT_GRACE_MINUTES", 5)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -46,6 +52,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    # django-ninja as an app: /api/docs then loads the Swagger UI it ships (ninja/static/) from this
+    # server instead of a CDN, so the API docs work on a closed network and under a strict CSP.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "motcua.core",
@@ -54,6 +63,8 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.filing",
+    "motcua.dvcqg",
+    "motcua.payments",
     "motcua.ratings",
     "motcua.feedback",
     "motcua.control",
@@ -72,10 +83,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "motcua.core.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
+# A form refused by the CSRF check gets the site's 403 page with what to do (motcua/core/error_pages.py).
+CSRF_FAILURE_VIEW = "motcua.core.error_pages.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -121,6 +135,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+# A browser session ends after this many seconds whatever happens (absolute lifetime, default 12 hours) and
+# after MOTCUA_SESSION_IDLE_MINUTES without a request (default 60; 0 switches the idle timeout off).
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
+MOTCUA_SESSION_IDLE_MINUTES = envint("MOTCUA_SESSION_IDLE_MINUTES", 60)
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
@@ -157,8 +175,11 @@ STORAGES = {
 MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 
-# Production hardening: on whenever DEBUG is off, so `check --deploy` is clean.
-if not DEBUG:
+# Production hardening: on whenever DEBUG is off, so `check --deploy` is clean. HTTPS_ONLY=False keeps DEBUG
+# off (the site's own error pages, no stack traces, no URL list) on plain HTTP over loopback: the demo
+# (`make run`); `check --deploy` then warns, as it should for anything facing the public.
+HTTPS_ONLY = envbool("HTTPS_ONLY", "False" if DEBUG else "True")
+if HTTPS_ONLY:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "True")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
@@ -220,3 +241,35 @@ MOTCUA_APOLOGY_NOTICE_WORKING_DAYS = envint("MOTCUA_APOLOGY_NOTICE_WORKING_DAYS"
 MOTCUA_LATE_APOLOGY_POLICY = env("MOTCUA_LATE_APOLOGY_POLICY", "refuse")
 # The electronic result (kết quả điện tử) an agency attaches to a dossier: a PDF of at most this size.
 MOTCUA_RESULT_MAX_BYTES = envint("MOTCUA_RESULT_MAX_BYTES", MAX_UPLOAD_BYTES)
+
+
+def envfloat(name: str, default: float) -> float:
+    return float(env(name, str(default)) or default)
+
+
+# --- the National Public Service Portal (DVCQG, docs/dvcqg.md) -------------------------------------------
+# Write an outbox row for the portal with each public change (off: nothing is queued).
+DVCQG_OUTBOX = envbool("DVCQG_OUTBOX", "True")
+# The adapter class, and where it sends: by default the shipped simulator (`manage.py national_platform`).
+DVCQG_ADAPTER = env("DVCQG_ADAPTER", "motcua.dvcqg.adapters.HttpPortal")
+DVCQG_URL = env("DVCQG_URL", "http://127.0.0.1:8091")
+DVCQG_USERNAME = env("DVCQG_USERNAME", "motcua")
+DVCQG_PASSWORD = env("DVCQG_PASSWORD", "motcua-dvcqg")
+DVCQG_TIMEOUT = envfloat("DVCQG_TIMEOUT", 5.0)  # seconds per call; a slower answer is a timeout
+DVCQG_BATCH = envint("DVCQG_BATCH", 200)  # messages claimed per round
+DVCQG_WORKER_THREADS = envint("DVCQG_WORKER_THREADS", 8)  # dossiers sent at once
+DVCQG_LEASE_SECONDS = envint("DVCQG_LEASE_SECONDS", 120)  # a claim older than this is taken again
+DVCQG_BACKOFF_BASE = envfloat("DVCQG_BACKOFF_BASE", 2.0)  # first retry after 1-2 s, then doubling
+DVCQG_BACKOFF_MAX = envfloat("DVCQG_BACKOFF_MAX", 900.0)
+DVCQG_MAX_ATTEMPTS = envint("DVCQG_MAX_ATTEMPTS", 30)  # then parked
+DVCQG_POLL_SECONDS = envfloat("DVCQG_POLL_SECONDS", 0.5)
+DVCQG_PULL_SECONDS = envfloat("DVCQG_PULL_SECONDS", 30.0)  # how often new national filings are pulled
+DVCQG_SIMULATOR_DB = env("DVCQG_SIMULATOR_DB", str(VAR_DIR / "dvcqg-simulator.sqlite3"))
+
+# --- online payment of fees (the national payment platform; docs/dvcqg.md) ---------------------------------
+PAYMENT_URL = env("PAYMENT_URL", "http://127.0.0.1:8092")
+PAYMENT_MERCHANT = env("PAYMENT_MERCHANT", "UBND-TINH-SON-LA")
+PAYMENT_SECRET = env(
+    "PAYMENT_SECRET", "motcua-payment-simulator-secret"
+)  # signs the platform's notifications
+PAYMENT_NOTIFY_LATE_MINUTES = envint("PAYMENT_NOTIFY_LATE_MINUTES", 60)  # an older notification is late

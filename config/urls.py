@@ -5,10 +5,13 @@ from django.urls import include, path
 
 from config.api import api
 from motcua.catalog import staff_views as catalog_staff
+from motcua.dvcqg import views as dvcqg_views
 
 urlpatterns = [
     path("admin/catalog/import/", catalog_staff.catalog_import, name="catalog_import"),
     path("admin/catalog/export.<str:fmt>", catalog_staff.catalog_export, name="catalog_export"),
+    path("admin/dvcqg/dong-bo/", dvcqg_views.sync_page, name="dvcqg_sync"),
+    path("admin/dvcqg/dong-bo/phat-lai/", dvcqg_views.replay, name="dvcqg_replay"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -23,5 +26,11 @@ urlpatterns = [
     path("ho-so/", include("motcua.dossiers.urls")),
     path("", include("motcua.portal.urls")),
 ]
+# The error pages in the site's layout and language (Django's own are bare English).
+handler400 = "motcua.core.error_pages.bad_request"
+handler403 = "motcua.core.error_pages.permission_denied"
+handler404 = "motcua.core.error_pages.page_not_found"
+handler500 = "motcua.core.error_pages.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -31,12 +31,14 @@ class RejectNulCharactersMiddleware:
 
     def __call__(self, request):
         if self._has_nul(request):
-            from django.http import HttpResponseBadRequest, JsonResponse
+            from django.http import JsonResponse
+
+            from motcua.core.error_pages import bad_request_page
 
             message = str(translation.gettext("The request contains a NUL character, which is not allowed."))
             if request.path.startswith("/api/"):
                 return JsonResponse({"code": "invalid_input", "message": message}, status=400)
-            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+            return bad_request_page(request, message)
         return self.get_response(request)
 
     @staticmethod
@@ -50,3 +52,34 @@ class RejectNulCharactersMiddleware:
         if request.method == "POST" and content_type.startswith("application/x-www-form-urlencoded"):
             return b"%00" in request.body or b"\x00" in request.body
         return False
+
+
+class SessionIdleTimeoutMiddleware:
+    """Sign a browser session out after `MOTCUA_SESSION_IDLE_MINUTES` without a request (0: never), besides
+    the absolute lifetime of the cookie (SESSION_COOKIE_AGE): a desk computer left open does not stay signed
+    in. The last request's time is written at most once a minute, so the session is not saved on every hit."""
+
+    KEY = "motcua_last_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        idle = int(getattr(settings, "MOTCUA_SESSION_IDLE_MINUTES", 0)) * 60
+        user = getattr(request, "user", None)
+        if idle and user is not None and user.is_authenticated and hasattr(request, "session"):
+            import time
+
+            from django.contrib import messages
+            from django.contrib.auth import logout
+
+            now = int(time.time())
+            last = request.session.get(self.KEY)
+            if isinstance(last, int) and now - last > idle:
+                logout(request)
+                messages.info(
+                    request, translation.gettext("You were signed out after a period without activity.")
+                )
+            elif not isinstance(last, int) or now - last >= 60:
+                request.session[self.KEY] = now
+        return self.get_response(request)

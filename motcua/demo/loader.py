@@ -16,6 +16,8 @@ from motcua.catalog.models import Procedure
 from motcua.catalog.services import DocumentData, FeeData, ProcedureData, StepData, procedure_version_save
 from motcua.control.demo import control_load_demo_2021
 from motcua.dossiers.demo import demo_size, dossiers_load_demo
+from motcua.dossiers.ledger import audit_checkpoints_close
+from motcua.dvcqg.demo import dvcqg_load_demo
 from motcua.org.choices import AgencyKind, Role
 from motcua.org.models import AdministrativeUnit, Agency, Desk, Membership, UnitLevel, User
 from motcua.portal.demo import portal_load_demo
@@ -272,6 +274,9 @@ def load_demo() -> dict[str, int]:
     portal_load_demo()
     dossiers_load_demo(**demo_size())
     ratings_load_demo()
+    # The year of demo history is in the past: seal its closed hours in the public audit ledger now.
+    audit_checkpoints_close()
+    dvcqg_load_demo()
     return {
         "units": len(units),
         "agencies": len(agencies),

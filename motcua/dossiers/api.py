@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -124,6 +126,12 @@ class DossierFilter(Schema):
         None, max_length=20, description="Agency identifier (competent, current or receiving)."
     )
     overdue: bool | None = None
+    q: str | None = PydanticField(
+        None, max_length=200, description="Code, applicant name (diacritics optional), identifier or phone."
+    )
+    procedure: str | None = PydanticField(None, max_length=60, description="Procedure code.")
+    due_from: dt.date | None = PydanticField(None, description="Legal due moment on or after this day.")
+    due_to: dt.date | None = PydanticField(None, description="Legal due moment on or before this day.")
     limit: int = PydanticField(20, ge=1, le=100)
     offset: int = PydanticField(0, ge=0, le=10_000_000)
 
@@ -194,6 +202,10 @@ def dossier_list(request: HttpRequest, filters: Query[DossierFilter]):
         agency=filters.agency,
         overdue=filters.overdue,
         now=now,
+        q=filters.q,
+        procedure=filters.procedure,
+        due_from=filters.due_from,
+        due_to=filters.due_to,
         limit=filters.limit,
         offset=filters.offset,
     )

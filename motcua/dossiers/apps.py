@@ -8,7 +8,11 @@ class DossiersConfig(AppConfig):
     def ready(self) -> None:
         from motcua.dossiers import services
         from motcua.dossiers.notifications import on_dossier_event
+        from motcua.dossiers.task_notices import on_task_event
 
         # Applicants hear of each public status change, never of an action that rolled back (issue 3, item 8).
         if on_dossier_event not in services.EVENT_HOOKS:
             services.EVENT_HOOKS.append(on_dossier_event)
+        # Staff hear when a task reaches them (issue 9 item 7).
+        if on_task_event not in services.EVENT_HOOKS:
+            services.EVENT_HOOKS.append(on_task_event)

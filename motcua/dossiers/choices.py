@@ -96,6 +96,7 @@ class DossierAction(models.TextChoices):
     WITHDRAW = "withdraw", _("withdraw")
     APOLOGISE_EXTEND = "apologise_extend", _("apologise and extend")
     CORRECT = "correct", _("correct the process (administrator)")
+    LINK_APPLICANT = "link_applicant", _("link to the applicant's account")
 
 
 class LateApologyPolicy(models.TextChoices):

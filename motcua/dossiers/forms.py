@@ -434,9 +434,23 @@ class CorrectForm(ActionForm):
         return payload
 
 
+class LinkApplicantForm(ActionForm):
+    """Link the dossier to the applicant's account, once the officer has checked their papers."""
+
+    account = forms.CharField(
+        label=_("The applicant's account (e-mail or phone)"),
+        max_length=254,
+        help_text=_("What the applicant signs in with."),
+    )
+    identity_checked = forms.BooleanField(
+        label=_("I checked the applicant's identity papers against the dossier"), required=True
+    )
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     A.END_CONSULTATION: ReasonForm,
     A.CORRECT: CorrectForm,
+    A.LINK_APPLICANT: LinkApplicantForm,
     A.REQUEST_COMPLETION: ReasonForm,
     A.REFUSE: ReasonForm,
     A.REQUEST_SUPPLEMENT: ReasonForm,
@@ -467,3 +481,47 @@ class TaskFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All open"))] + list(DossierStatus.choices)
+
+
+class SearchForm(forms.Form):
+    """The back-office search (issue 9 item 7): what staff type and the filters, all optional."""
+
+    q = forms.CharField(
+        label=_("Code, applicant, identifier or phone"),
+        required=False,
+        max_length=200,
+        help_text=_("Diacritics are optional: “nguyen van an” finds “Nguyễn Văn An”."),
+    )
+    procedure = forms.ChoiceField(label=_("Procedure"), required=False)
+    agency = forms.ChoiceField(label=_("Agency"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    due_from = forms.DateField(
+        label=_("Due from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_to = forms.DateField(
+        label=_("Due to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from motcua.catalog.selectors import procedures_current
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Any status"))] + list(DossierStatus.choices)
+        self.fields["agency"].choices = [("", _("Any agency"))] + [
+            (a.identifier, a.name) for a in agencies_list()
+        ]
+        self.fields["procedure"].choices = [("", _("Any procedure"))] + [
+            (v.procedure.code, f"{v.procedure.code} — {v.name}")
+            for v in procedures_current().select_related("procedure")
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("due_from") and data.get("due_to") and data["due_from"] > data["due_to"]:
+            self.add_error("due_to", _("The end of the due period comes before its start."))
+        return data
+
+    @property
+    def has_criteria(self) -> bool:
+        return self.is_bound and any(self.data.get(name) for name in self.fields)

@@ -205,6 +205,14 @@ class Dossier(TimeStampedModel):
     register_sequence = models.PositiveIntegerField(_("register sequence"), null=True, blank=True)
 
     last_event_hash = models.CharField(max_length=64, blank=True, editable=False)
+    search_text = models.CharField(
+        max_length=500,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="Folded code, applicant and authorised person names, identifier and phone digits: the "
+        "back-office search matches every typed word inside it (a trigram index on PostgreSQL).",
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -349,10 +357,12 @@ class HandOver(models.Model):
 
 
 class DossierEvent(models.Model):
-    """An append-only, hash-chained record of one action (DESIGN §4 Audit).
+    """An append-only, keyed, hash-chained record of one action (DESIGN §4 Audit; `motcua.dossiers.audit`).
 
-    hash = SHA-256 over the canonical JSON of the event's fields and the previous event's hash; a
-    dossier's `version` equals its last `seq`, so a deleted tail is detected as well.
+    hash = HMAC-SHA256 under the audit key `key_id` of the canonical JSON of the event's fields, the
+    previous event's hash and `state` (the dossier's audited columns after the action); a dossier's
+    `version` equals its last `seq` and its row equals its last event's state, so a deleted tail or an
+    edited row is detected as well, and the hourly checkpoints catch what the key alone cannot.
     """
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
@@ -367,6 +377,10 @@ class DossierEvent(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16, blank=True, help_text="The audit key the hash is keyed with.")
+    state = models.JSONField(
+        default=dict, blank=True, help_text="The dossier's audited columns as this event left them."
+    )
 
     class Meta:
         ordering = ["dossier", "seq"]
@@ -386,6 +400,38 @@ class DossierEvent(models.Model):
     @property
     def to_status_label(self) -> str:
         return _status_label(self.to_status)
+
+
+class AuditCheckpoint(models.Model):
+    """One entry of the province's append-only audit ledger: an hour's chain heads summed up in a Merkle root,
+    with running counts, keyed and chained to the entry before (`motcua.dossiers.audit`, `audit_checkpoint`).
+
+    The public ledger page publishes every field but `heads`, so that copies kept outside the database
+    (by the Office, an inspector, anyone) prove later what the log held. `heads` ({code: [seq, digest]}, the
+    leaves) stays private: it names dossiers, and lets `verify_audit` say which one no longer matches.
+    """
+
+    number = models.PositiveIntegerField(unique=True)
+    period_start = models.DateTimeField()
+    period_end = models.DateTimeField(unique=True)
+    events = models.PositiveIntegerField(help_text="Events recorded in the period.")
+    dossiers = models.PositiveIntegerField(help_text="Dossiers that changed in the period.")
+    total_events = models.PositiveBigIntegerField(help_text="Events recorded up to the end of the period.")
+    total_dossiers = models.PositiveBigIntegerField(help_text="Dossiers created up to the end of the period.")
+    root = models.CharField(max_length=64)
+    heads = models.JSONField(default=dict)
+    prev_mac = models.CharField(max_length=64, blank=True)
+    key_id = models.CharField(max_length=16)
+    mac = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.period_start:%Y-%m-%d %H:%M}"
 
 
 class DailySequence(models.Model):

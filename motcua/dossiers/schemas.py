@@ -51,6 +51,12 @@ class ActionIn(Schema):
     method: str | None = Field(None, max_length=10, description="desk, post or online (return).")
     desk: int | None = Field(None, ge=1, le=2**31 - 1)
     fees_amount: Decimal | None = Field(None, ge=0, le=Decimal("1e13"), decimal_places=0)
+    account: str | None = Field(
+        None, max_length=254, description="link_applicant: the e-mail or phone the applicant signs in with."
+    )
+    identity_checked: bool | None = Field(
+        None, description="link_applicant: the officer checked the applicant's identity papers."
+    )
 
 
 class ApplicantOut(Schema):

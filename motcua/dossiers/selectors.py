@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from motcua.core.errors import NotFound
 from motcua.dossiers.choices import OPEN_STATUSES, RUNNING_STATUSES, DossierStatus, ReturnMethod, StepKind
 from motcua.dossiers.models import Dossier, DossierAgency, DossierEvent, DossierStep, ResultFile
+from motcua.dossiers.search import query_terms
 from motcua.org.choices import Role
 from motcua.org.models import User
-from motcua.org.selectors import staff_agency_ids, user_roles
+from motcua.org.selectors import oversees_province, staff_agency_ids, user_roles
 
 _LIST_RELATED = (
     "procedure_version__procedure",
@@ -32,10 +33,11 @@ _LIST_RELATED = (
 
 def dossiers_visible_to(user: User) -> QuerySet[Dossier]:
     """The dossiers `user` may see: staff see those their agencies receive, decide, hold now or took
-    part in (a step or a consultation); everyone sees the dossiers they filed as applicant."""
+    part in (a step or a consultation); the Office's reviewers and administrators see every agency's
+    (`oversees_province`); everyone sees the dossiers they filed as applicant."""
     if not user.is_authenticated:
         return Dossier.objects.none()
-    if user.is_superuser:  # the system's administrator, who corrects what no one else can move
+    if oversees_province(user):
         return Dossier.objects.select_related(*_LIST_RELATED)
     visible = Q(applicant_user=user)
     agencies = staff_agency_ids(user)
@@ -54,9 +56,20 @@ def dossier_list(
     agency: str | None = None,
     overdue: bool | None = None,
     now: dt.datetime | None = None,
+    q: str | None = None,
+    procedure: str | None = None,
+    due_from: dt.date | None = None,
+    due_to: dt.date | None = None,
 ) -> QuerySet[Dossier]:
-    """The dossiers `user` may see, filtered; most urgent first (due moment, then code)."""
+    """The dossiers `user` may see, filtered; most urgent first (due moment, then code).
+
+    `q` is what staff type: a code (or part of it), the applicant's name with or without diacritics,
+    the identifier or the phone; every word must match (`search.search_key`, trigram-indexed on
+    PostgreSQL). `procedure` is a procedure code; `due_from`/`due_to` bound the legal due moment by
+    local day, both included."""
     qs = dossiers_visible_to(user)
+    for term in query_terms(q or ""):
+        qs = qs.filter(search_text__contains=term)
     if status:
         qs = qs.filter(status=status)
     if agency:
@@ -65,10 +78,20 @@ def dossier_list(
             | Q(current_agency__identifier=agency)
             | Q(receiving_agency__identifier=agency)
         )
+    if procedure:
+        qs = qs.filter(procedure_version__procedure__code=procedure)
+    if due_from:
+        qs = qs.filter(due_at__gte=_day_start(due_from))
+    if due_to:
+        qs = qs.filter(due_at__lt=_day_start(due_to + dt.timedelta(days=1)))
     if overdue is not None:
         late = Q(status__in=RUNNING_STATUSES, due_at__lt=now or timezone.now())
         qs = qs.filter(late) if overdue else qs.exclude(late)
     return qs.order_by("due_at", "id")
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 # What waits on whom: the desk handles filing, completion, supplements and results; the process steps
@@ -82,7 +105,7 @@ _DESK_WAITING = [
 _PROCESS_WAITING = [DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS, DossierStatus.SUSPENDED]
 
 
-def my_tasks(user: User, *, status: str | None = None) -> QuerySet[Dossier]:
+def my_tasks(user: User, *, status: str | None = None, due: str | None = None) -> QuerySet[Dossier]:
     """The dossiers waiting on `user`'s agencies for a role `user` holds there: desk work for receiving
     officers, the current step for its agency's staff, open consultations for the consulted agencies'
     specialists and leaders. Open ones only unless `status` is given; the most urgent due moment first
@@ -104,11 +127,59 @@ def my_tasks(user: User, *, status: str | None = None) -> QuerySet[Dossier]:
     qs = dossier_list(user, status=status or None).filter(waiting)
     if not status:
         qs = qs.filter(status__in=OPEN_STATUSES)
+    if due in DUE_BUCKETS:
+        qs = qs.annotate(task_due=_task_due()).filter(_due_bucket(due, timezone.now()))
     return qs.select_related("current_assignee").order_by(
         Coalesce("current_step_due_at", "due_at").asc(nulls_last=True),
         F("submitted_at").asc(nulls_last=True),
         "code",
     )
+
+
+# The summary on my tasks (issue 9 item 7): what is already late, what falls due today, and what falls
+# due by the end of the next working day ("at risk": act today or it will be late tomorrow). A task's due
+# moment is its current step's when it has one, else the legal one; only running clocks count.
+DUE_BUCKETS = ("overdue", "due_today", "at_risk")
+
+
+def _task_due():
+    return Coalesce("current_step_due_at", "due_at")
+
+
+def _due_bucket(name: str, now: dt.datetime) -> Q:
+    from motcua.workdays.selectors import is_working_day
+
+    running = Q(status__in=RUNNING_STATUSES)
+    today = timezone.localdate(now)
+    end_of_today = _day_start(today + dt.timedelta(days=1))
+    next_working_day = today + dt.timedelta(days=1)
+    while not is_working_day(next_working_day) and next_working_day < today + dt.timedelta(days=30):
+        next_working_day += dt.timedelta(days=1)
+    horizon = _day_start(next_working_day + dt.timedelta(days=1))
+    if name == "overdue":
+        return running & (Q(due_at__lt=now) | Q(current_step_due_at__lt=now))
+    not_late = running & ~(Q(due_at__lt=now) | Q(current_step_due_at__lt=now))
+    if name == "due_today":
+        return not_late & Q(task_due__lt=end_of_today)
+    return not_late & Q(task_due__gte=end_of_today, task_due__lt=horizon)
+
+
+@dataclass(frozen=True)
+class TaskSummary:
+    overdue: int
+    due_today: int
+    at_risk: int
+
+
+def task_summary(user: User, *, now: dt.datetime | None = None) -> TaskSummary:
+    """How many of `user`'s open tasks are overdue, due today and at risk: one aggregate query."""
+    now = now or timezone.now()
+    counts = (
+        my_tasks(user)
+        .annotate(task_due=_task_due())
+        .aggregate(**{name: Count("pk", filter=_due_bucket(name, now)) for name in DUE_BUCKETS})
+    )
+    return TaskSummary(**counts)
 
 
 # Counting every visible dossier of a province costs more than the page itself; past this many the
@@ -130,6 +201,10 @@ def dossier_page(
     agency: str | None = None,
     overdue: bool | None = None,
     now: dt.datetime | None = None,
+    q: str | None = None,
+    procedure: str | None = None,
+    due_from: dt.date | None = None,
+    due_to: dt.date | None = None,
     limit: int = 20,
     offset: int = 0,
 ) -> DossierPage:
@@ -140,8 +215,13 @@ def dossier_page(
     and a fixed number of queries whatever the page size.
     """
     agencies = staff_agency_ids(user)
-    unfiltered = not status and not agency and overdue is None
-    if unfiltered and len(agencies) == 1 and not Dossier.objects.filter(applicant_user=user).exists():
+    unfiltered = not (status or agency or q or procedure or due_from or due_to) and overdue is None
+    if (
+        unfiltered
+        and len(agencies) == 1
+        and not oversees_province(user)
+        and not Dossier.objects.filter(applicant_user=user).exists()
+    ):
         rows = DossierAgency.objects.filter(agency_id=next(iter(agencies)))
         ids = list(
             rows.order_by("due_at", "dossier_id").values_list("dossier_id", flat=True)[
@@ -152,7 +232,17 @@ def dossier_page(
         items = [by_id[pk] for pk in ids]
         counted = rows[: COUNT_CAP + 1].count()
     else:
-        qs = dossier_list(user, status=status, agency=agency, overdue=overdue, now=now)
+        qs = dossier_list(
+            user,
+            status=status,
+            agency=agency,
+            overdue=overdue,
+            now=now,
+            q=q,
+            procedure=procedure,
+            due_from=due_from,
+            due_to=due_to,
+        )
         items = list(qs[offset : offset + limit])
         counted = qs[: COUNT_CAP + 1].count()
     return DossierPage(items=items, count=min(counted, COUNT_CAP), count_exact=counted <= COUNT_CAP)

@@ -25,7 +25,7 @@ from motcua.core.errors import Conflict, InvalidInput, NotFound
 from motcua.core.text import nfc
 from motcua.core.uploads import CheckedUpload
 from motcua.dossiers import deadlines, routing
-from motcua.dossiers.audit import event_digest, json_native
+from motcua.dossiers.audit import dossier_state, event_digest, json_native, signing_key
 from motcua.dossiers.choices import (
     Channel,
     DossierAction,
@@ -37,10 +37,16 @@ from motcua.dossiers.choices import (
 from motcua.dossiers.codes import allocate_code
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, HandOver, ResultFile
 from motcua.dossiers.participants import participants_sync, participating_agency_ids
+from motcua.dossiers.search import search_key
 from motcua.dossiers.workflow import NEW, TRANSITIONS, UNDECIDED, Facts, Side, guard
 from motcua.org.choices import Role
 from motcua.org.models import Agency, Desk, User
-from motcua.org.selectors import user_roles
+from motcua.org.selectors import (
+    account_by_verified_identifier,
+    oversees_province,
+    user_by_identifier,
+    user_roles,
+)
 from motcua.workdays.selectors import add_working_time, next_working_moment, working_minutes_between
 
 A = DossierAction
@@ -90,13 +96,11 @@ def _scoped_key(actor: User, key: str | None) -> str | None:
 
 
 def _applicant_user_id(applicant: ApplicantData) -> int | None:
-    """The account of the applicant, matched on the personal identifier (verified at sign-in)."""
-    if not applicant.identifier:
-        return None
-    ids = User.objects.filter(personal_identifier=applicant.identifier, is_active=True).values_list(
-        "pk", flat=True
-    )
-    return next(iter(ids[:1]), None)
+    """The account of the applicant: the one whose *verified* identifier (personal identifier or tax
+    code, vouched for by the identity provider) is the applicant's. Never one typed on a profile: that
+    would hand the dossier to whoever typed someone else's number (issue 10, item 1)."""
+    account = account_by_verified_identifier(applicant.identifier)
+    return account.pk if account is not None else None
 
 
 def _check_applicant(applicant: ApplicantData) -> ApplicantData:
@@ -128,9 +132,14 @@ def _chain_event(
 ) -> DossierEvent:
     """The (unsaved) event numbered `dossier.version`, chained to `dossier.last_event_hash`; sets the
     dossier's `last_event_hash` to its digest. No database work: the digest needs only the code, so
-    a new dossier's row can be inserted already carrying it (one UPDATE fewer per reception)."""
+    a new dossier's row can be inserted already carrying it (one UPDATE fewer per reception).
+
+    The event records `dossier`'s audited columns as they are now (`audit.dossier_state`): call it once the
+    instance holds the state the row is about to be written with, or verify_audit reports the row as edited."""
     payload = json_native(payload)
     name = actor_name(actor)
+    state = dossier_state(dossier)
+    key_id, _key = signing_key()
     digest = event_digest(
         dossier_code=dossier.code,
         seq=dossier.version,
@@ -142,6 +151,8 @@ def _chain_event(
         payload=payload,
         created_at=at,
         prev_hash=dossier.last_event_hash,
+        state=state,
+        key_id=key_id,
     )
     event = DossierEvent(
         dossier=dossier,
@@ -155,6 +166,8 @@ def _chain_event(
         created_at=at,
         prev_hash=dossier.last_event_hash,
         hash=digest,
+        key_id=key_id,
+        state=state,
     )
     dossier.last_event_hash = digest
     return event
@@ -171,7 +184,8 @@ def _save_event(event: DossierEvent) -> None:
 def _append_event(
     dossier: Dossier, *, action: str, from_status: str, actor: User, payload: dict, at: dt.datetime
 ) -> DossierEvent:
-    """Append the event numbered `dossier.version`, chained to `dossier.last_event_hash`."""
+    """Append the event numbered `dossier.version`, chained to `dossier.last_event_hash`, recording the
+    instance's audited columns (set them, and the new version, first; then write the row)."""
     event = _chain_event(dossier, action=action, from_status=from_status, actor=actor, payload=payload, at=at)
     _save_event(event)
     return event
@@ -290,6 +304,13 @@ def _create(
         agency=dossier.receiving_agency, moment=dossier.received_at or dossier.submitted_at
     )
     dossier.idempotency_key = scoped = _scoped_key(actor, key)
+    dossier.search_text = search_key(
+        code=dossier.code,
+        name=dossier.applicant_name,
+        identifier=dossier.applicant_identifier,
+        phone=dossier.applicant_phone,
+        authorised_person=dossier.authorised_person,
+    )
     event = _chain_event(
         dossier, action=action, from_status=NEW, actor=actor, payload=payload, at=timezone.now()
     )
@@ -561,12 +582,10 @@ def _can_see(dossier: Dossier, actor: User, memberships, steps: list[DossierStep
     """The same rule as `selectors.dossiers_visible_to`, on a row already loaded."""
     if dossier.applicant_user_id is not None and dossier.applicant_user_id == actor.pk:
         return True
-    if actor.is_superuser:
-        return True
     agencies = {a for role, a in memberships if a is not None and role != Role.CITIZEN}
     if {dossier.competent_agency_id, dossier.current_agency_id, dossier.receiving_agency_id} & agencies:
         return True
-    return any(s.agency_id in agencies for s in steps)
+    return any(s.agency_id in agencies for s in steps) or oversees_province(actor)
 
 
 def dossier_act(*, dossier_code: str, action: str, actor: User, version: int, **payload) -> Dossier:
@@ -1123,6 +1142,34 @@ def _on_apologise_extend(ctx: _Context) -> dict:
     }
 
 
+def _on_link_applicant(ctx: _Context) -> dict:
+    """The receiving officer links the dossier to the account the applicant signs in with (`account`: its
+    e-mail, phone or username), having checked the applicant's identity papers (`identity_checked`).
+
+    Refused when the account is not an active citizen's, or when the dossier's identifier is verified as
+    another account's (that account is the applicant's). The event keeps who was linked before."""
+    if ctx.payload.get("identity_checked") is not True:
+        raise InvalidInput(
+            _("Confirm that you checked the applicant's identity papers."), code="identity_not_checked"
+        )
+    account_name = ctx.payload.get("account")
+    if not isinstance(account_name, str) or not account_name.strip():
+        raise InvalidInput(_("Enter the applicant's account (e-mail or phone)."), code="account_required")
+    account = user_by_identifier(account_name[:254], active=True)
+    if account is None or (Role.CITIZEN, None) not in user_roles(account):
+        raise InvalidInput(_("No citizen account has this e-mail or phone."), code="account_not_found")
+    d = ctx.dossier
+    owner = account_by_verified_identifier(d.applicant_identifier)
+    if owner is not None and owner.pk != account.pk:
+        raise Conflict(
+            _("The applicant's identifier is verified as another account's: the dossier stays with it."),
+            code="identifier_verified_elsewhere",
+        )
+    previous = d.applicant_user_id
+    d.applicant_user_id = account.pk
+    return {"account": account.pk, "account_name": actor_name(account), "previous_account": previous}
+
+
 _HANDLERS: dict[str, Callable[[_Context], dict]] = {
     A.SUBMIT: _on_submit,
     A.REQUEST_COMPLETION: _on_request_completion,
@@ -1147,5 +1194,6 @@ _HANDLERS: dict[str, Callable[[_Context], dict]] = {
     A.STOP: _on_stop,
     A.WITHDRAW: _on_withdraw,
     A.APOLOGISE_EXTEND: _on_apologise_extend,
+    A.LINK_APPLICANT: _on_link_applicant,
 }
 assert set(_HANDLERS) == set(A)

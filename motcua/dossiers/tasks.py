@@ -8,13 +8,19 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from motcua.dossiers import notifications, sweep
+from motcua.dossiers import notifications, sweep, task_notices
 
 
 @task()
 def send_dossier_notification(dossier_id: int, seq: int) -> dict[str, str]:
     """E-mail and SMS to the applicant about event `seq` of the dossier (a public status change)."""
     return notifications.notify_applicant(dossier_id, seq).as_dict()
+
+
+@task()
+def send_task_notice(dossier_id: int, seq: int) -> int:
+    """E-mail the staff a dossier now waits on after event `seq` (a task arrived)."""
+    return task_notices.notify_staff(dossier_id, seq)
 
 
 @task()

@@ -27,7 +27,14 @@ from motcua.core.errors import Conflict, DomainError, InvalidInput, NotFound, Pe
 from motcua.core.uploads import record_sent_file_names
 from motcua.dossiers import deadlines, selectors, sweep
 from motcua.dossiers.choices import RUNNING_STATUSES, DossierStatus, LateApologyPolicy
-from motcua.dossiers.forms import DeskForm, TaskFilterForm, action_form, available_actions, receiving_desks
+from motcua.dossiers.forms import (
+    DeskForm,
+    SearchForm,
+    TaskFilterForm,
+    action_form,
+    available_actions,
+    receiving_desks,
+)
 from motcua.dossiers.models import Dossier, ResultFile
 from motcua.dossiers.workflow import TRANSITIONS
 from motcua.org.decorators import staff_required
@@ -57,9 +64,59 @@ def _flag_overdue(dossiers, now: dt.datetime) -> None:
 def task_list(request: HttpRequest) -> HttpResponse:
     form = TaskFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
-    page = Paginator(selectors.my_tasks(request.user, status=status), 50).get_page(request.GET.get("page"))
+    due = request.GET.get("due", "")
+    due = due if due in selectors.DUE_BUCKETS else ""
+    tasks = selectors.my_tasks(request.user, status=status, due=due or None)
+    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
     _flag_overdue(page, timezone.now())
-    return render(request, "dossiers/task_list.html", {"form": form, "page": page, "status": status})
+    return render(
+        request,
+        "dossiers/task_list.html",
+        {
+            "form": form,
+            "page": page,
+            "status": status,
+            "due": due,
+            "summary": selectors.task_summary(request.user),
+        },
+    )
+
+
+# --- search -------------------------------------------------------------------------------------------
+
+
+@staff_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Find any dossier the user may see (the staff list's scope) by code, applicant, identifier or phone,
+    filtered by procedure, agency, status, due days and overdue."""
+    form = SearchForm(request.GET or None)
+    page = None
+    status_code = 200
+    if form.has_criteria:
+        if form.is_valid():
+            data = form.cleaned_data
+            qs = selectors.dossier_list(
+                request.user,
+                q=data["q"],
+                procedure=data["procedure"] or None,
+                agency=data["agency"] or None,
+                status=data["status"] or None,
+                due_from=data["due_from"],
+                due_to=data["due_to"],
+                overdue=True if data["overdue"] else None,
+            ).select_related("current_assignee")
+            page = Paginator(qs, 50).get_page(request.GET.get("page"))
+            _flag_overdue(page, timezone.now())
+        else:
+            status_code = 400
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "dossiers/search.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+        status=status_code,
+    )
 
 
 # --- the desk -----------------------------------------------------------------------------------------

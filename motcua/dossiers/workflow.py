@@ -43,6 +43,7 @@ BEFORE_PAUSE = "<"
 PROCESS_ROLES = frozenset({R.RECEIVING_OFFICER, R.SPECIALIST, R.LEADER, R.OFFICE_REVIEWER, R.CHAIRMAN})
 
 UNDECIDED = frozenset({S.RECEIVED, S.IN_PROGRESS, S.AWAITING_SUPPLEMENT, S.SUSPENDED})
+TERMINAL = frozenset({S.REJECTED, S.RETURNED, S.STOPPED, S.WITHDRAWN})
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,9 @@ TRANSITIONS: dict[str, Transition] = {
     # An administrator's audited correction of a dossier no one else can move: it is put at a step of its
     # process (open consultations closed), with the reason in its history. Never by editing rows.
     A.CORRECT: _t({S.RECEIVED, S.IN_PROGRESS}, S.IN_PROGRESS, {R.ADMINISTRATOR}, Side.ADMIN),
+    # The desk, having checked the applicant's papers, links the dossier to the account they sign in
+    # with (issue 10, item 1: links are never made from what a profile declares).
+    A.LINK_APPLICANT: _t(set(S) - TERMINAL, SAME, {R.RECEIVING_OFFICER}, Side.DESK),
 }
 
 assert set(TRANSITIONS) == set(A), "every action has a row"

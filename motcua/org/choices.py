@@ -24,3 +24,10 @@ class AgencyKind(models.TextChoices):
     SERVICE_CENTRE = "service_centre", _("Public administration service centre")
     DIVISION = "division", _("Division")
     OTHER = "other", _("Other")
+
+
+class IdentitySource(models.TextChoices):
+    """Who vouched for an account's identity (name, date of birth, personal identifier or tax code)."""
+
+    VNEID = "vneid", _("VNeID (national electronic identity)")
+    DESK = "desk", _("checked at a one-stop desk")

@@ -204,3 +204,11 @@ class ProfileForm(_PhoneCleaning, forms.Form):
         help_text=_("Where you live or where your business is registered."),
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
+
+    def __init__(self, *args, identity_locked: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if identity_locked:
+            # The identity provider's values: shown, never taken from the posted form.
+            for name in ("full_name", "personal_identifier"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Verified by VNeID; it cannot be changed here.")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.models import TimeStampedModel
-from motcua.org.choices import AgencyKind, Role
+from motcua.org.choices import AgencyKind, IdentitySource, Role
 
 
 class UnitLevel(TimeStampedModel):
@@ -150,6 +150,39 @@ class User(AbstractUser):
     address = models.CharField(
         _("address"), max_length=255, blank=True, help_text=_("Địa chỉ: pre-fills the applicant's address.")
     )
+    # --- the verified identity (DESIGN §8): what the identity provider (VNeID) vouched for --------------
+    identity_source = models.CharField(
+        _("identity verified by"), max_length=10, choices=IdentitySource.choices, blank=True
+    )
+    identity_verified_at = models.DateTimeField(
+        _("identity verified at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when the identity provider vouched for the name, date of birth and identifier (or tax "
+            "code). Only a verified identifier links dossiers to this account; it cannot be edited by hand."
+        ),
+    )
+    identity_subject = models.CharField(
+        _("identity provider subject"),
+        max_length=255,
+        blank=True,
+        help_text=_("The provider's stable identifier of this person or organisation (the `sub` claim)."),
+    )
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    tax_code = models.CharField(
+        _("tax code"),
+        max_length=14,
+        blank=True,
+        validators=[RegexValidator(r"^\d{10}(-\d{3})?$", _("A tax code has 10 digits, or 10-3."))],
+        help_text=_("Mã số thuế of an organisation's account (10 digits, or 10-3 for a branch)."),
+    )
+    representative_name = models.CharField(
+        _("acting person"),
+        max_length=150,
+        blank=True,
+        help_text=_("For an organisation: the person who last signed in for it (người đại diện)."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -158,10 +191,34 @@ class User(AbstractUser):
             # Both sign a person in (the username is one of them), so each belongs to one account.
             models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="user_unique_email"),
             models.UniqueConstraint(fields=["phone"], condition=~Q(phone=""), name="user_unique_phone"),
+            # One account per verified person or organisation: a verified identifier links dossiers, so
+            # two accounts holding it would share them (issue 10, item 1).
+            models.UniqueConstraint(
+                fields=["personal_identifier"],
+                condition=Q(identity_verified_at__isnull=False) & ~Q(personal_identifier=""),
+                name="user_unique_verified_identifier",
+            ),
+            models.UniqueConstraint(
+                fields=["tax_code"],
+                condition=Q(identity_verified_at__isnull=False) & ~Q(tax_code=""),
+                name="user_unique_verified_tax_code",
+            ),
+            models.UniqueConstraint(
+                fields=["identity_subject"], condition=~Q(identity_subject=""), name="user_unique_subject"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    @property
+    def identity_verified(self) -> bool:
+        """The name, date of birth and identifier came from the identity provider (not typed in)."""
+        return self.identity_verified_at is not None
+
+    @property
+    def is_organisation(self) -> bool:
+        return bool(self.tax_code)
 
 
 class Membership(TimeStampedModel):
@@ -200,8 +257,22 @@ class Membership(TimeStampedModel):
         return f"{self.user} — {self.get_role_display()}" + (f" @ {self.agency}" if self.agency_id else "")
 
 
+class TokenRevocation(models.TextChoices):
+    """Why a token stopped working before its expiry."""
+
+    BY_USER = "user", _("revoked by its holder")
+    BY_ADMIN = "admin", _("revoked by an administrator")
+    PASSWORD_CHANGED = "password", _("the password was changed")
+    DEACTIVATED = "deactivated", _("the account was deactivated")
+
+
 class ApiToken(TimeStampedModel):
-    """A bearer token for the JSON API. Only its SHA-256 digest is stored."""
+    """A bearer token for the JSON API. Only its SHA-256 digest is stored.
+
+    `password_mark` is the user's session hash (Django's `get_session_auth_hash`, a keyed hash of the
+    password hash) when the token was issued: any change of the password, by whatever path (reset by
+    e-mail or SMS, the admin, `changepassword`), makes it differ, and the token stops working exactly
+    as the person's browser sessions do."""
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
@@ -209,10 +280,18 @@ class ApiToken(TimeStampedModel):
     digest = models.CharField(_("digest"), max_length=64, unique=True)
     expires_at = models.DateTimeField(_("expires at"))
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    password_mark = models.CharField(max_length=128, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(
+        _("revoked because"), max_length=20, blank=True, choices=TokenRevocation.choices
+    )
 
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} #{self.pk}"
 
 
 class VerificationPurpose(models.TextChoices):

@@ -1,4 +1,6 @@
-from ninja import Schema
+import datetime as dt
+
+from ninja import Field, Schema
 
 
 class TokenIn(Schema):
@@ -9,6 +11,17 @@ class TokenIn(Schema):
 class TokenOut(Schema):
     token: str
     token_type: str = "Bearer"
+
+
+class TokenInfoOut(Schema):
+    id: int
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
+    active: bool
+    revoked_reason: str = Field(
+        description="Why it stopped working: user, admin, password, deactivated; empty"
+    )
 
 
 class UnitOut(Schema):

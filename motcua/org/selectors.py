@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import hmac
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from motcua.core.localcache import LocalCache
-from motcua.org.choices import STAFF_ROLES
+from motcua.org.choices import STAFF_ROLES, AgencyKind, Role
 from motcua.org.models import (
     AdministrativeUnit,
     Agency,
+    ApiToken,
     Desk,
     Membership,
+    TokenRevocation,
     User,
     VerificationCode,
     VerificationPurpose,
@@ -56,6 +63,25 @@ def staff_agency_ids(user: User, *, roles: frozenset[str] = STAFF_ROLES) -> set[
     return {agency_id for role, agency_id in user_roles(user) if role in roles and agency_id is not None}
 
 
+# The Office (Văn phòng UBND, phòng Kiểm soát TTHC) oversees the province: its reviewers and administrators
+# watch every agency's dossiers, figures and deadlines (DESIGN §1). A reviewer role held in any other agency
+# gives no province-wide view.
+OVERSIGHT_ROLES = frozenset({Role.OFFICE_REVIEWER, Role.ADMINISTRATOR})
+
+
+def oversees_province(user: User) -> bool:
+    """True for superusers and for users holding an oversight role in a People's Committee Office: they
+    see every agency's dossiers (the overdue board, search, statistics), read-only beyond their own roles."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    agencies = {a for role, a in user_roles(user) if role in OVERSIGHT_ROLES and a is not None}
+    return (
+        bool(agencies) and Agency.objects.filter(pk__in=agencies, kind=AgencyKind.COMMITTEE_OFFICE).exists()
+    )
+
+
 def user_roles(user: User) -> set[tuple[str, int | None]]:
     """(role, agency id) pairs held by `user`: every role check reads them here. When the API's token check
     already read them (`cached_roles`, kept with the token), as of authentication, without a query."""
@@ -84,6 +110,22 @@ def user_by_identifier(identifier: str, *, active: bool | None = True) -> User |
     return users[0] if len(users) == 1 else None
 
 
+def account_by_verified_identifier(identifier: str) -> User | None:
+    """The active account whose *verified* personal identifier or tax code is `identifier`, or None.
+
+    Only the identity provider (or a desk that checked the papers) verifies one, and the database keeps
+    each verified one to a single account; what a person typed on their profile never matches here
+    (issue 10, item 1: a self-declared identifier let anyone read and withdraw another's dossier)."""
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    return (
+        User.objects.filter(is_active=True, identity_verified_at__isnull=False)
+        .filter(Q(personal_identifier=identifier) | Q(tax_code=identifier))
+        .first()
+    )
+
+
 def applicant_defaults(user: User) -> dict[str, str]:
     """The applicant data a signed-in citizen keeps on their account, keyed like a dossier's applicant
     fields, to pre-fill a new dossier. Empty for anonymous visitors; blank fields are left out."""
@@ -91,7 +133,7 @@ def applicant_defaults(user: User) -> dict[str, str]:
         return {}
     values = {
         "applicant_name": user.full_name,
-        "applicant_identifier": user.personal_identifier,
+        "applicant_identifier": user.tax_code or user.personal_identifier,
         "applicant_phone": user.phone,
         "applicant_email": user.email,
         "applicant_address": user.address,
@@ -117,3 +159,43 @@ def contact_changes_pending(user: User) -> list[VerificationCode]:
 def contact_change_pending(user: User, purpose: str) -> VerificationCode | None:
     """The live code of `user`'s pending change `purpose` (CHANGE_EMAIL or CHANGE_PHONE), or None."""
     return next((code for code in contact_changes_pending(user) if code.purpose == purpose), None)
+
+
+def token_dead_reason(token: ApiToken) -> str:
+    """Why `token` (with its user loaded) no longer works, as a TokenRevocation value; "" when it works
+    (expiry aside). A password changed or an account deactivated since issue counts as revoked."""
+    if token.revoked_at is not None:
+        return token.revoked_reason or TokenRevocation.BY_ADMIN
+    if not token.user.is_active:
+        return TokenRevocation.DEACTIVATED
+    if not token.password_mark or not hmac.compare_digest(
+        token.password_mark, token.user.get_session_auth_hash()
+    ):
+        return TokenRevocation.PASSWORD_CHANGED
+    return ""
+
+
+@dataclass(frozen=True)
+class TokenRow:
+    """One of a person's API tokens as their profile lists it."""
+
+    token: ApiToken
+    dead_reason: str  # a TokenRevocation value, "" while it works
+
+    @property
+    def is_live(self) -> bool:
+        return not self.dead_reason and self.token.expires_at > timezone.now()
+
+    @property
+    def state_label(self) -> str:
+        if self.dead_reason:
+            return str(TokenRevocation(self.dead_reason).label)
+        if self.token.expires_at <= timezone.now():
+            return str(_("expired"))
+        return str(_("active"))
+
+
+def api_tokens_of(user: User) -> list[TokenRow]:
+    """`user`'s own API tokens, newest first, each with whether it still works and why not."""
+    tokens = ApiToken.objects.filter(user=user).select_related("user").order_by("-created_at", "-pk")
+    return [TokenRow(token=t, dead_reason=token_dead_reason(t)) for t in tokens[:100]]

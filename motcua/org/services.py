@@ -35,6 +35,7 @@ from motcua.org.choices import Role
 from motcua.org.models import (
     ApiToken,
     Membership,
+    TokenRevocation,
     User,
     VerificationChannel,
     VerificationCode,
@@ -60,8 +61,30 @@ def api_token_issue(*, username: str, password: str) -> str:
         user=user,
         digest=token_digest(raw),
         expires_at=timezone.now() + timedelta(days=settings.MOTCUA_API_TOKEN_DAYS),
+        password_mark=user.get_session_auth_hash(),
     )
     return raw
+
+
+def api_token_revoke(*, user: User, token_id: int, by_admin: bool = False) -> bool:
+    """Revoke one token of `user` (its holder, or an administrator acting on it). True when it was live;
+    a token of someone else is not found, so revoking tells nothing about other people's tokens."""
+    reason = TokenRevocation.BY_ADMIN if by_admin else TokenRevocation.BY_USER
+    done = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_reason=reason
+    )
+    token_cache.changed()  # a queryset update sends no signal
+    return bool(done)
+
+
+def api_tokens_revoke_all(*, user: User, reason: str) -> int:
+    """Revoke every live token of `user` (`reason`: a TokenRevocation): on a password change or reset, a
+    deactivation, or "sign out everywhere". Returns how many were live."""
+    done = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_reason=reason
+    )
+    token_cache.changed()
+    return done
 
 
 @dataclass
@@ -81,7 +104,7 @@ token_cache = LocalCache("org:tokens", ttl=10)
 
 
 def api_token_user(raw: str) -> User | None:
-    """The active user a bearer token belongs to, or None when unknown or expired. The user carries
+    """The active user a bearer token belongs to, or None when unknown, expired or revoked. The user carries
     `cached_roles`, their (role, agency id) pairs as of authentication, so the request needs no query for them."""
     now = timezone.now()
     digest = token_digest(raw)
@@ -98,8 +121,15 @@ def api_token_user(raw: str) -> User | None:
 
 
 def _load_token(digest: str) -> _TokenEntry | None:
-    token = ApiToken.objects.select_related("user").filter(digest=digest, user__is_active=True).first()
+    token = ApiToken.objects.select_related("user").filter(digest=digest).first()
     if token is None:
+        return None
+    reason = selectors.token_dead_reason(token)
+    if reason:
+        if token.revoked_at is None:  # record it, so the lists show it and it never comes back
+            ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+                revoked_at=timezone.now(), revoked_reason=reason
+            )
         return None
     roles = tuple(Membership.objects.filter(user_id=token.user_id).values_list("role", "agency_id"))
     return _TokenEntry(
@@ -306,8 +336,10 @@ def password_reset_by_code(*, phone: str, code: str, new_password: str) -> User:
         phone = ""
     user = User.objects.filter(phone=phone, is_active=True).first() if phone else None
     _code_check(user=user, purpose=VerificationPurpose.RESET_PASSWORD, code=code, key=phone or "-")
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        api_tokens_revoke_all(user=user, reason=TokenRevocation.PASSWORD_CHANGED)
     return user
 
 
@@ -438,7 +470,19 @@ def profile_update(
     a code goes to it (`contact_change_confirm` applies it), so sign-in, password reset and notices keep
     the verified address until then. The address already waiting, asked again, gets no new code while
     its code is valid. An address held by another account is refused, and a citizen keeps at least
-    one verified address; nothing is saved when the call fails."""
+    one verified address; nothing is saved when the call fails.
+
+    The identifier saved here is the person's own statement: it pre-fills their filings but links no
+    dossier to the account (only a verified one does), now or later. Once VNeID verified the identity,
+    name and identifier are the provider's and a change to them is refused (InvalidInput `identity_locked`)."""
+    if user.identity_verified and (
+        full_name.strip() != user.full_name or personal_identifier != user.personal_identifier
+    ):
+        # Vouched for by the identity provider: a hand edit would make the profile say what VNeID did not.
+        raise InvalidInput(
+            _("Your name and personal identifier come from VNeID and cannot be changed here."),
+            code="identity_locked",
+        )
     email = User.objects.normalize_email(email.strip()).lower() if email else ""
     phone = normalize_phone(phone) if phone else ""
     new_email = email if email and email != user.email.lower() else ""

@@ -12,6 +12,8 @@ urlpatterns = [
     path("xac-minh/", views.verify, name="verify"),
     path("xac-minh/gui-lai/", views.verify_resend, name="verify_resend"),
     path("ho-so-ca-nhan/", views.profile, name="profile"),
+    path("ho-so-ca-nhan/ma-api/<int:token_id>/thu-hoi/", views.token_revoke, name="token_revoke"),
+    path("ho-so-ca-nhan/ma-api/thu-hoi-tat-ca/", views.tokens_revoke_all, name="tokens_revoke_all"),
     # A new e-mail address ("email") or phone number ("dien-thoai") waiting for its code.
     path("ho-so-ca-nhan/xac-minh/<slug:kind>/", views.contact_confirm, name="contact_confirm"),
     path("ho-so-ca-nhan/xac-minh/<slug:kind>/gui-lai/", views.contact_resend, name="contact_resend"),

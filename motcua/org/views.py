@@ -33,7 +33,7 @@ from motcua.org.forms import (
     SignInForm,
     VerificationForm,
 )
-from motcua.org.models import VerificationChannel, VerificationPurpose
+from motcua.org.models import TokenRevocation, VerificationChannel, VerificationPurpose
 
 # The address a registration is waiting on, so the verification page can pre-fill it.
 PENDING_SESSION_KEY = "motcua_pending_identifier"
@@ -245,7 +245,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "email": user.email,
         "address": user.address,
     }
-    form = ProfileForm(request.POST or None, initial=initial)
+    form = ProfileForm(request.POST or None, initial=initial, identity_locked=user.identity_verified)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -264,7 +264,27 @@ def profile(request: HttpRequest) -> HttpResponse:
     pending = [
         {"kind": _KIND_OF[code.purpose], "code": code} for code in selectors.contact_changes_pending(user)
     ]
-    return render(request, "accounts/profile.html", {"form": form, "pending_changes": pending}, status=status)
+    context = {"form": form, "pending_changes": pending, "tokens": selectors.api_tokens_of(user)}
+    return render(request, "accounts/profile.html", context, status=status)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    """Revoke one of the user's own API tokens (someone else's is simply not found)."""
+    if services.api_token_revoke(user=request.user, token_id=token_id):
+        messages.success(request, _("The API token has been revoked; programs using it are signed out."))
+    return redirect(f"{reverse_lazy('accounts:profile')}#api-tokens")
+
+
+@login_required
+@require_POST
+def tokens_revoke_all(request: HttpRequest) -> HttpResponse:
+    """Revoke every API token of the user at once."""
+    count = services.api_tokens_revoke_all(user=request.user, reason=TokenRevocation.BY_USER)
+    if count:
+        messages.success(request, _("All your API tokens have been revoked."))
+    return redirect(f"{reverse_lazy('accounts:profile')}#api-tokens")
 
 
 @login_required

@@ -13,5 +13,7 @@ urlpatterns = [
     path("thuat-ngu/", views.glossary, name="glossary"),
     path("tra-cuu/", views.track, name="track"),
     path("co-chu/", views.font_size, name="font_size"),
+    path("kiem-toan/so-cai/", views.audit_ledger, name="audit_ledger"),
+    path("kiem-toan/so-cai.json", views.audit_ledger_json, name="audit_ledger_json"),
     path("healthz", views.healthz, name="healthz"),
 ]

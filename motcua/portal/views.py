@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from motcua.catalog import selectors as catalog
 from motcua.core import ratelimit
 from motcua.core.errors import NotFound
+from motcua.dossiers import ledger
 from motcua.dossiers.choices import DossierAction, DossierStatus
 from motcua.dossiers.selectors import dossier_public_status
 from motcua.org.models import UnitLevel
@@ -142,6 +143,23 @@ def font_size(request: HttpRequest) -> HttpResponse:
         response.set_cookie(
             FONT_SIZE_COOKIE, size, max_age=FONT_SIZE_COOKIE_AGE, samesite="Lax", secure=request.is_secure()
         )
+    return response
+
+
+LEDGER_PAGE_SIZE = 50
+
+
+def audit_ledger(request: HttpRequest) -> HttpResponse:
+    """The public audit ledger: each hour's checkpoint of the dossiers' event chains, for anyone to copy."""
+    page = Paginator(ledger.public_ledger(), LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/audit_ledger.html", {"page": page, "query_string": ""})
+
+
+def audit_ledger_json(request: HttpRequest) -> JsonResponse:
+    """The whole public ledger as JSON, oldest first: the copy `verify_audit --ledger` compares with."""
+    entries = [ledger.public_entry(c) for c in ledger.public_ledger().order_by("number").iterator()]
+    response = JsonResponse({"checkpoints": entries}, json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = 'inline; filename="so-cai-kiem-toan.json"'
     return response
 
 

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from motcua.org.auth import BearerToken
 from motcua.stats import figures, selectors
+from motcua.stats.service_index import GROUPS, service_index
 
 router = Router(tags=["statistics"])
 
@@ -82,4 +83,72 @@ def stats_summary(request: HttpRequest, params: Query[SummaryQuery]):
         "group_by": params.group_by,
         "rows": [_row(r) for r in report.rows],
         "total": _row(total),
+    }
+
+
+class IndexQuery(Schema):
+    date_from: str | None = Field(None, alias="from")
+    date_to: str | None = Field(None, alias="to")
+
+
+class IndicatorOut(Schema):
+    group: str
+    group_name: str
+    code: str
+    name: str
+    formula: str
+    computed: bool
+    numerator: int | None
+    denominator: int | None
+    rate: float | None
+    score: float | None
+    points: float
+    note: str
+
+
+class IndexOut(Schema):
+    date_from: dt.date = Field(..., serialization_alias="from")
+    date_to: dt.date = Field(..., serialization_alias="to")
+    score: float
+    points_computable: float
+    points_outside: float
+    indicators: list[IndicatorOut]
+
+
+@router.get(
+    "/stats/service-index",
+    auth=BearerToken(),
+    response={200: IndexOut, **ERRORS},
+    by_alias=True,
+    summary="The Decision 766/QĐ-TTg service index for [from, to): each indicator, its formula and points",
+)
+def stats_service_index(request: HttpRequest, params: Query[IndexQuery]):
+    """The index over the dossiers the caller may see; indicators needing data outside motcua score
+    nothing and say why (`computed` false, `note`)."""
+    qs = selectors.stats_dossiers_for(request.auth)
+    start, end = figures.parse_period(params.date_from, params.date_to)
+    index = service_index(qs, date_from=start, date_to=end)
+    return {
+        "date_from": start,
+        "date_to": end,
+        "score": index.score,
+        "points_computable": index.points_computable,
+        "points_outside": index.points_outside,
+        "indicators": [
+            {
+                "group": i.group,
+                "group_name": str(GROUPS[i.group][0]),
+                "code": i.code,
+                "name": i.name,
+                "formula": i.formula,
+                "computed": i.computed,
+                "numerator": i.numerator if i.computed else None,
+                "denominator": i.denominator if i.computed else None,
+                "rate": i.rate,
+                "score": i.score,
+                "points": i.points,
+                "note": i.note,
+            }
+            for i in index.indicators
+        ],
     }

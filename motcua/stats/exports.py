@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from motcua.stats.figures import COLUMN_LABELS, COLUMN_ORDER, Report
+from motcua.stats.service_index import GROUPS, ServiceIndex
 
 
 def dimension_label(report: Report) -> str:
@@ -65,16 +66,82 @@ def report_xlsx(report: Report) -> bytes:
     return out.getvalue()
 
 
-def report_pdf(report: Report, *, request=None) -> bytes:
-    from motcua.dossiers.pdf import html_to_pdf
+def report_print_html(report: Report, *, request=None) -> str:
+    """The printable form 06: the official header (issuing body, national motto, place and date), the
+    table with its header repeated on each page and no row split across pages, and the signature block."""
+    from django.utils import timezone
 
-    html = render_to_string(
+    from motcua.org.choices import AgencyKind
+    from motcua.org.models import Agency
+
+    office = Agency.objects.filter(kind=AgencyKind.COMMITTEE_OFFICE, is_active=True).select_related("unit")
+    office = office.order_by("unit__level__rank", "pk").first()
+    return render_to_string(
         "stats/report_print.html",
         {
             "report": report,
             "columns": [(c, COLUMN_LABELS[c]) for c in COLUMN_ORDER],
             "dimension": dimension_label(report),
+            "office": office,
+            "today": timezone.localdate(),
         },
         request=request,
     )
-    return html_to_pdf(html)
+
+
+def report_pdf(report: Report, *, request=None) -> bytes:
+    from motcua.dossiers.pdf import html_to_pdf
+
+    return html_to_pdf(report_print_html(report, request=request))
+
+
+def service_index_xlsx(index: ServiceIndex) -> bytes:
+    """One sheet: the period, one row per indicator (group, code, name, formula, counts, rate, points), the total."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "QD 766"
+    ws.append([_("Service index (Decision 766/QĐ-TTg)")])
+    ws["A1"].font = Font(bold=True)
+    ws.append(
+        [_("Period: %(start)s to %(end)s (end excluded)") % {"start": index.date_from, "end": index.date_to}]
+    )
+    ws.append(
+        [
+            _("Group"),
+            _("Code"),
+            _("Indicator"),
+            _("Formula"),
+            _("Numerator"),
+            _("Denominator"),
+            _("Rate (%)"),
+            _("Score"),
+            _("Maximum"),
+            _("Note"),
+        ]
+    )
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+    for i in index.indicators:
+        rate = i.rate
+        ws.append(
+            [
+                str(GROUPS[i.group][0]),
+                i.code,
+                i.name,
+                i.formula,
+                i.numerator if i.computed else None,
+                i.denominator if i.computed else None,
+                round(rate * 100, 2) if rate is not None else None,
+                i.score,
+                i.points,
+                i.note,
+            ]
+        )
+    ws.append(["", "", _("Total"), "", None, None, None, index.score, index.points_computable, ""])
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    ws.column_dimensions["C"].width = 45
+    ws.column_dimensions["D"].width = 50
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -11,15 +11,15 @@ from django.utils.translation import gettext as _
 from motcua.core.errors import NotAuthenticated, PermissionDenied
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossiers_visible_to
-from motcua.org.choices import Role
-from motcua.org.models import Agency, Membership, User
-from motcua.org.selectors import staff_agency_ids
+from motcua.org.models import Agency, User
+from motcua.org.selectors import oversees_province, staff_agency_ids
 from motcua.stats import figures
 
 
 def is_province_wide(user: User) -> bool:
-    """Office reviewers (Văn phòng UBND, phòng Kiểm soát TTHC) and superusers watch the whole province."""
-    return user.is_superuser or Membership.objects.filter(user=user, role=Role.OFFICE_REVIEWER).exists()
+    """The Office's reviewers and administrators (Văn phòng UBND, phòng Kiểm soát TTHC) and superusers
+    watch the whole province: the same rule as the dossiers they may open (`oversees_province`)."""
+    return oversees_province(user)
 
 
 def stats_dossiers_for(user: User) -> QuerySet[Dossier]:

@@ -8,11 +8,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from motcua.core.errors import DomainError
 from motcua.org.decorators import staff_required
 from motcua.stats import exports, figures, selectors
 from motcua.stats.figures import COLUMN_LABELS, COLUMN_ORDER
+from motcua.stats.service_index import GROUPS, service_index
+
+# The report's grouping options as the reader sees them (the values are the API's `group_by`).
+GROUP_CHOICES = (
+    ("agency", gettext_lazy("By agency")),
+    ("field", gettext_lazy("By field")),
+    ("procedure", gettext_lazy("By procedure")),
+    ("level", gettext_lazy("By level")),
+    ("month", gettext_lazy("By month")),
+    ("agency,month", gettext_lazy("By agency and month")),
+)
 
 
 def _default_half_year(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -86,7 +98,7 @@ def report(request: HttpRequest) -> HttpResponse:
             "columns": [(c, COLUMN_LABELS[c]) for c in COLUMN_ORDER],
             "dimension": exports.dimension_label(result),
             "group_by": request.GET.get("group_by") or "agency",
-            "group_choices": figures.DIMENSION_NAMES,
+            "group_choices": GROUP_CHOICES,
         },
     )
 
@@ -140,3 +152,42 @@ def drill_down(request: HttpRequest) -> HttpResponse:
             "title": _("Dossiers behind a figure"),
         },
     )
+
+
+# --- the Decision 766 service index --------------------------------------------------------------------
+
+
+def _index(request: HttpRequest):
+    qs = selectors.stats_dossiers_for(request.user)
+    date_from, date_to = _period(request)
+    return service_index(qs, date_from=date_from, date_to=date_to)
+
+
+@staff_required
+def index_page(request: HttpRequest) -> HttpResponse:
+    """The Decision 766 index for the user's scope: each indicator with its formula, counts and points."""
+    try:
+        index = _index(request)
+    except DomainError as exc:
+        return _error(request, exc)
+    groups = [
+        (name, points, [i for i in index.indicators if i.group == key])
+        for key, (name, points) in GROUPS.items()
+    ]
+    return render(request, "stats/service_index.html", {"index": index, "groups": groups})
+
+
+@staff_required
+def index_export(request: HttpRequest) -> HttpResponse:
+    """The same index as an .xlsx workbook."""
+    try:
+        index = _index(request)
+    except DomainError as exc:
+        return _error(request, exc)
+    response = HttpResponse(
+        exports.service_index_xlsx(index),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"service_index_766_{index.date_from:%Y%m%d}_{index.date_to:%Y%m%d}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response

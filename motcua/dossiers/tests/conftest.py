@@ -21,6 +21,7 @@ from motcua.org.tests.factories import AgencyFactory, UserFactory
 from motcua.workdays.selectors import CALENDAR_VERSION_KEY, forget_calendar
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+VERIFIED = dt.datetime(2026, 1, 5, 9, 0, tzinfo=HCM)
 
 
 @pytest.fixture(autouse=True)
@@ -114,9 +115,16 @@ def world(db) -> World:
         health_specialist=_member(UserFactory(username="hoa"), health, Role.SPECIALIST),
         finance_specialist=_member(UserFactory(username="phuc"), finance, Role.SPECIALIST),
         outsider=_member(UserFactory(username="oscar"), other, *[r for r in Role if r != Role.CITIZEN]),
-        citizen=_member(UserFactory(username="an", personal_identifier="014090000001"), None, Role.CITIZEN),
+        # Both signed in with VNeID once: their identifiers are verified, so the desk's dossiers link to them.
+        citizen=_member(
+            UserFactory(username="an", personal_identifier="014090000001", identity_verified_at=VERIFIED),
+            None,
+            Role.CITIZEN,
+        ),
         stranger=_member(
-            UserFactory(username="binh", personal_identifier="014090000002"), None, Role.CITIZEN
+            UserFactory(username="binh", personal_identifier="014090000002", identity_verified_at=VERIFIED),
+            None,
+            Role.CITIZEN,
         ),
         version=version,
     )

@@ -4,7 +4,8 @@ The dossier under test was received at the commune desk (the *desk* agency), is 
 the Department of Justice (the *decider*), and has an open consultation with the Department of Health
 (the *consulted* agency). A fourth agency (*other*) has nothing to do with it. One user is made per
 (scope, staff role), holding only that role in that agency; the citizen is the applicant, the stranger
-another citizen; and an anonymous caller.
+another citizen, the taker a citizen who typed the applicant's identifier on their own profile (the
+takeover of issue 10, item 1); and an anonymous caller.
 
 The expected answers come from `TABLE` below, written by hand from DESIGN §4 and the issue, never from
 the code under test. Outside the dossier's scope the answer is the one a non-existent code gets (same
@@ -90,6 +91,15 @@ TABLE: dict[str, dict] = {
         staff=403,
         only={("consulted", R.SPECIALIST): 200, ("consulted", R.LEADER): 200},
     ),
+    # the desk links the dossier to the applicant's account, having checked their papers (issue 10, item 1)
+    "act_link_applicant": dict(
+        anon=401,
+        outside=404,
+        stranger=404,
+        applicant=403,
+        staff=403,
+        only={("desk", R.RECEIVING_OFFICER): 200},
+    ),
     # not possible in this status, whoever asks (the status is checked before the role)
     "act_return_result": dict(anon=401, outside=404, stranger=404, applicant=409, staff=409),
     # the electronic result, attached by the agency holding the dossier: not before it is approved
@@ -129,7 +139,14 @@ TABLE: dict[str, dict] = {
 }
 
 # Endpoints that change the dossier when allowed: an allowed one gets a dossier of its own.
-MUTATING = {"act_withdraw", "act_request_supplement", "act_stop", "act_join", "rating_returned"}
+MUTATING = {
+    "act_withdraw",
+    "act_request_supplement",
+    "act_stop",
+    "act_join",
+    "act_link_applicant",
+    "rating_returned",
+}
 # Endpoints about the electronic result of a dossier returned online.
 RESULT = {"office_result_file", "my_result_file"}
 API = {name for name in TABLE if not name.startswith(("office_", "form", "my_"))}
@@ -144,6 +161,8 @@ def expected(endpoint: str, scope: str, role: str | None) -> int:
         return row["outside"]
     if scope in ("stranger", "applicant"):
         return row[scope]
+    if scope == "taker":  # typed the applicant's identifier on their profile: still a stranger
+        return row["stranger"]
     if (scope, role) in row.get("only", {}):
         return row["only"][(scope, role)]
     staff = row["staff"]
@@ -153,7 +172,7 @@ def expected(endpoint: str, scope: str, role: str | None) -> int:
 PRINCIPALS = (
     [("anonymous", None)]
     + [(scope, role) for role in STAFF_ROLES for scope in STAFF_SCOPES]
-    + [("applicant", R.CITIZEN), ("stranger", R.CITIZEN)]
+    + [("applicant", R.CITIZEN), ("stranger", R.CITIZEN), ("taker", R.CITIZEN)]
 )
 
 
@@ -253,6 +272,10 @@ def _request(client, endpoint: str, code: str, version: int, token: str | None):
             return post(action + "forward", {"version": version})
         case "act_join":
             return post(action + "join", {"version": version, "opinion": "Đồng ý"})
+        case "act_link_applicant":
+            return post(
+                action + "link_applicant", {"version": version, "account": "an", "identity_checked": True}
+            )
         case "act_return_result":
             return post(action + "return_result", {"version": version, "method": "desk"})
         case "act_result_file":
@@ -293,6 +316,10 @@ def test_no_leak(world, client, settings, scope, role):
         user = world.citizen
     elif scope == "stranger":
         user = world.stranger
+    elif scope == "taker":
+        # The takeover attempt (issue 10, item 1): the applicant's identifier typed on another profile.
+        user = UserFactory(username="mallory", personal_identifier=world.citizen.personal_identifier)
+        Membership.objects.create(user=user, agency=None, role=R.CITIZEN)
     else:
         user = UserFactory(username=f"p-{scope}-{role}")
         Membership.objects.create(user=user, agency=agencies[scope], role=role)

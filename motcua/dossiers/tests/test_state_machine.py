@@ -50,6 +50,7 @@ PAYLOADS = {
     A.APOLOGISE_EXTEND: {"days": "1"},
     A.RETURN_RESULT: {"method": "online"},
     A.END_CONSULTATION: {"reason": "Quá hạn xin ý kiến"},
+    A.LINK_APPLICANT: {"account": "an", "identity_checked": True},
 }
 
 

@@ -285,3 +285,44 @@ def test_overdue_board_per_agency_and_scoped(client, world, clock):
     client.force_login(world.outsider)
     page = client.get(reverse("dossiers:overdue_board")).content.decode()
     assert at_dept.code not in page and at_commune.code not in page
+
+
+def test_the_menu_offers_the_desk_only_to_those_it_admits(client, world):
+    """A leader is refused the desk (403): the back office's menu does not offer it to them; the receiving
+    officer gets the link and the page."""
+    desk_url = reverse("dossiers:desk")
+    client.force_login(world.leader)
+    assert client.get(desk_url).status_code == 403
+    assert f'href="{desk_url}"' not in client.get(reverse("dossiers:task_list")).content.decode()
+    client.force_login(world.officer)
+    assert client.get(desk_url).status_code == 200
+    assert f'href="{desk_url}"' in client.get(reverse("dossiers:task_list")).content.decode()
+
+
+def test_the_office_sees_every_agencys_overdue_dossiers(client, world, clock):
+    """Issue 9 item 8: the Office reviewer and the administrator watch the province, not their agency."""
+    from motcua.org.choices import AgencyKind, Role
+    from motcua.org.models import Membership
+    from motcua.org.tests.factories import AgencyFactory, UserFactory
+
+    office = AgencyFactory(
+        identifier="000.00.01.H52", name="Văn phòng UBND tỉnh", kind=AgencyKind.COMMITTEE_OFFICE
+    )
+    reviewer = UserFactory(username="vera")
+    Membership.objects.create(user=reviewer, agency=office, role=Role.OFFICE_REVIEWER)
+    administrator = UserFactory(username="adam")
+    Membership.objects.create(user=administrator, agency=office, role=Role.ADMINISTRATOR)
+    at_dept = forwarded(world)
+    at_commune = world.receive()
+    clock.set(dt.datetime(2026, 3, 20, 9, 0, tzinfo=HCM))
+
+    for user in (reviewer, administrator):
+        client.force_login(user)
+        page = client.get(reverse("dossiers:overdue_board")).content.decode()
+        assert at_dept.code in page and at_commune.code in page, user.username
+        # The board's links open: the dossier page is in the same scope.
+        assert client.get(detail(at_dept.code)).status_code == 200
+        # Seeing is not acting: the Office cannot forward the desk's dossier.
+        response = client.post(action_url(at_commune.code, "forward"), {"version": at_commune.version})
+        assert response.status_code in (400, 403)
+        assert Dossier.objects.get(pk=at_commune.pk).status == S.RECEIVED

@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from motcua.org.choices import Role
+from motcua.org.choices import AgencyKind, Role
 from motcua.org.models import Membership
 from motcua.org.services import api_token_issue
-from motcua.org.tests.factories import UserFactory
+from motcua.org.tests.factories import AgencyFactory, UserFactory
 from motcua.stats import figures
 from motcua.stats.tests import dataset
 from motcua.stats.tests.dataset import HAND_COUNT
@@ -27,7 +27,10 @@ def ds(world, clock):
 @pytest.fixture
 def reviewer(world):
     user = UserFactory(username="vera", full_name="Office reviewer")
-    Membership.objects.create(user=user, agency=world.other, role=Role.OFFICE_REVIEWER)
+    office = AgencyFactory(
+        identifier="000.00.01.H52", name="Văn phòng UBND tỉnh", kind=AgencyKind.COMMITTEE_OFFICE
+    )
+    Membership.objects.create(user=user, agency=office, role=Role.OFFICE_REVIEWER)
     return user
 
 

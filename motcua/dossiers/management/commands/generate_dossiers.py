@@ -31,12 +31,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from motcua.catalog.models import ProcedureVersion
-from motcua.dossiers.audit import event_digest
+from motcua.dossiers.audit import dossier_state, event_digest, signing_key
 from motcua.dossiers.choices import Channel, DossierAction, DossierStatus, ReturnMethod, StepKind
 from motcua.dossiers.codes import format_code
 from motcua.dossiers.deadlines import apology_notice_days
 from motcua.dossiers.models import DailySequence, Dossier, DossierEvent, DossierStep
 from motcua.dossiers.participants import FILL_FROM_ID_SQL
+from motcua.dossiers.search import search_key
 from motcua.org.choices import Role
 from motcua.org.models import Desk, Membership
 from motcua.workdays.selectors import get_calendar
@@ -206,6 +207,7 @@ class Command(BaseCommand):
         due = self.add(at, plan.budget)
         name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
         phone = f"09{rng.randrange(10**8):08d}"
+        identifier = f"0{rng.randrange(10**11):011d}"
         d = {
             "id": dossier_id,
             "created_at": at,
@@ -225,11 +227,12 @@ class Command(BaseCommand):
             "current_assignee_id": None,
             "applicant_user_id": None,
             "applicant_name": name,
-            "applicant_identifier": f"0{rng.randrange(10**11):011d}",
+            "applicant_identifier": identifier,
             "applicant_phone": phone,
             "applicant_email": "",
             "applicant_address": f"Bản {rng.randrange(1, 30)}, xã {rng.choice(PLACES)}",
             "authorised_person": "",
+            "search_text": search_key(code=code, name=name, identifier=identifier, phone=phone),
             "submitted_at": None,
             "received_at": at,
             "clock_started_at": at,
@@ -257,10 +260,28 @@ class Command(BaseCommand):
             "last_event_hash": "",
         }
         events: list[dict] = []
+        key_id = signing_key()[0]
+
+        def seal(row: dict) -> str:
+            return event_digest(
+                dossier_code=code,
+                seq=row["seq"],
+                action=row["action"],
+                from_status=row["from_status"],
+                to_status=row["to_status"],
+                actor_id=row["actor_id"],
+                actor_name=row["actor_name"],
+                payload=row["payload"],
+                created_at=row["created_at"],
+                prev_hash=row["prev_hash"],
+                state=row["state"],
+                key_id=row["key_id"],
+            )
 
         def event(action, to_status, actor_agency, moment, payload):
             user_id, actor_name = plan.actors[actor_agency]
             d["version"] += 1
+            state = dossier_state({**d, "status": to_status})
             digest = event_digest(
                 dossier_code=code,
                 seq=d["version"],
@@ -272,6 +293,8 @@ class Command(BaseCommand):
                 payload=payload,
                 created_at=moment,
                 prev_hash=d["last_event_hash"],
+                state=state,
+                key_id=key_id,
             )
             events.append(
                 {
@@ -287,6 +310,8 @@ class Command(BaseCommand):
                     "created_at": moment,
                     "prev_hash": d["last_event_hash"],
                     "hash": digest,
+                    "key_id": key_id,
+                    "state": state,
                 }
             )
             d["status"], d["last_event_hash"], d["updated_at"] = to_status, digest, moment
@@ -432,6 +457,11 @@ class Command(BaseCommand):
             d["current_step_position"] = current["position"]
             d["current_agency_id"] = current["agency_id"]
         d["updated_at"] = moment
+        # The columns set after the last event (the current step) are what the row holds: the last event,
+        # which no later one chains to, records them (as the workflow's would).
+        last = events[-1]
+        last["state"] = dossier_state(d)
+        last["hash"] = d["last_event_hash"] = seal(last)
         return d, steps, events
 
     def _take(self, model) -> int:
@@ -455,7 +485,9 @@ class Command(BaseCommand):
                         for row in batch:
                             copy.write_row(
                                 [
-                                    json.dumps(row[c], ensure_ascii=False) if c == "payload" else row[c]
+                                    json.dumps(row[c], ensure_ascii=False)
+                                    if c in ("payload", "state")
+                                    else row[c]
                                     for c in columns
                                 ]
                             )

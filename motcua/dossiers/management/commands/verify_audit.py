@@ -1,39 +1,24 @@
-"""Walk every dossier's event chain; report the first altered, missing or reordered event of each.
+"""Verify the audit: every dossier's keyed event chain replayed against its row, every electronic result against
+the event that attached it (name, size, SHA-256 of the stored file), and the checkpoint ledger against the
+events (and against a public copy of it with --ledger). Exits non-zero naming each problem.
 
-Then check every electronic result against the event that attached it (name, size, SHA-256) and re-hash
-the stored file, so a replaced or altered PDF is found as surely as an altered event.
+Reports: altered, missing, reordered or unkeyed events; dossier rows edited behind the workflow's back (a
+moved due moment, a changed status); dossiers deleted and chains cut short after a checkpoint recorded them;
+events back-dated into a closed period; a ledger rewritten or cut short (compared with a copy).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from motcua.dossiers.audit import GENESIS, digest_of
+from motcua.dossiers.ledger import chain_problem, new_observations, observed_heads, verify_ledger
 from motcua.dossiers.models import Dossier, DossierEvent, ResultFile
 
-
-def chain_problem(dossier: Dossier, events: list[DossierEvent]) -> str | None:
-    """The first break in `dossier`'s chain (events in seq order), or None when intact."""
-    prev_hash = GENESIS
-    last_id = 0
-    for expected_seq, event in enumerate(events, start=1):
-        where = f"event id={event.pk} seq={event.seq}"
-        if event.seq != expected_seq:
-            return f"missing event seq={expected_seq} (next is {where})"
-        if event.prev_hash != prev_hash or event.pk < last_id:
-            return (
-                f"{where} is out of place: the chain breaks here (reordered, or an earlier event was altered)"
-            )
-        if digest_of(event, dossier.code) != event.hash:
-            return f"{where} was altered (hash mismatch)"
-        prev_hash, last_id = event.hash, event.pk
-    if len(events) != dossier.version:
-        return f"missing event seq={len(events) + 1} (the dossier is at version {dossier.version})"
-    if prev_hash != dossier.last_event_hash:
-        return "the last event does not match the dossier's recorded chain head"
-    return None
+__all__ = ["chain_problem", "result_file_problem"]
 
 
 def result_file_problem(row: ResultFile, event: DossierEvent | None) -> str | None:
@@ -58,19 +43,25 @@ def result_file_problem(row: ResultFile, event: DossierEvent | None) -> str | No
 
 
 class Command(BaseCommand):
-    help = "Verify the hash chain of every dossier's events; exit non-zero naming the first bad event."
+    help = "Verify the audit (event chains, dossier rows, electronic results, the checkpoint ledger)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--code", help="Only this dossier.")
+        parser.add_argument("--code", help="Only this dossier (the ledger is then not checked).")
+        parser.add_argument(
+            "--ledger",
+            help="A copy of the public ledger (the JSON of /kiem-toan/so-cai.json) to compare with.",
+        )
 
-    def handle(self, *args, code: str | None = None, **options):
-        dossiers = Dossier.objects.only("id", "code", "version", "last_event_hash").order_by("id")
+    def handle(self, *args, code: str | None = None, ledger: str | None = None, **options):
+        dossiers = Dossier.objects.order_by("id")
         if code:
             dossiers = dossiers.filter(code=code)
+        observed, counts = new_observations()
         checked = broken = 0
         for dossier in dossiers.iterator(chunk_size=500):
             events = list(DossierEvent.objects.filter(dossier_id=dossier.pk).order_by("seq", "id"))
             problem = chain_problem(dossier, events)
+            observed_heads(events, dossier.code, observed, counts)
             checked += 1
             if problem:
                 broken += 1
@@ -86,11 +77,26 @@ class Command(BaseCommand):
             if problem:
                 bad_files += 1
                 self.stderr.write(f"{row.dossier.code}: {problem}")
-        if broken or bad_files:
+        ledger_problems: list[str] = []
+        checkpoints = 0
+        if not code:
+            copy = None
+            if ledger:
+                try:
+                    copy = json.loads(Path(ledger).read_text(encoding="utf-8"))["checkpoints"]
+                except (OSError, ValueError, KeyError, TypeError) as error:
+                    raise CommandError(f"--ledger: not a copy of the public ledger ({error})") from error
+            report = verify_ledger(observed, counts, copy=copy)
+            ledger_problems, checkpoints = report.problems, report.checkpoints
+            for line in ledger_problems:
+                self.stderr.write(f"ledger: {line}")
+        if broken or bad_files or ledger_problems:
             raise CommandError(
                 f"{broken} of {checked} dossiers have a broken audit chain; "
-                f"{bad_files} of {files} electronic results do not match it."
+                f"{bad_files} of {files} electronic results do not match it; "
+                f"{len(ledger_problems)} problems in the ledger of {checkpoints} checkpoints."
             )
         self.stdout.write(
-            f"{checked} dossiers verified, every event chain intact; {files} electronic results match their events."
+            f"{checked} dossiers verified, every event chain intact and every row as its last event left it; "
+            f"{files} electronic results match their events; {checkpoints} checkpoints match the events."
         )

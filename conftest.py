@@ -29,6 +29,16 @@ def _fresh_local_caches():
     LocalCache.clear_all()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_publication_due_check():
+    # Each process checks for due publication decisions at most once a minute; a test starts unchecked.
+    from motcua.catalog.publication_services import forget_due_check
+
+    forget_due_check()
+    yield
+    forget_due_check()
+
+
 @pytest.fixture
 def english(settings):
     """For tests that read messages' English wording: pages and services answer in English. The default,

@@ -28,6 +28,7 @@ ERROR_STATUSES = {
     "403": "Forbidden",
     "404": "Not found or not visible to the caller",
     "409": "Conflict: stale version or action not allowed now",
+    "422": "The request contradicts an earlier one (an Idempotency-Key reused with another body)",
     "429": "Too many requests",
 }
 ERROR_SCHEMA = {

@@ -71,6 +71,11 @@ INSTALLED_APPS = [
     "motcua.stats",
     "motcua.portal",
     "motcua.demo",
+    "oauth2_provider",
+    "motcua.idp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "motcua.core.middleware.SessionIdleTimeoutMiddleware",
+    "motcua.catalog.middleware.ApplyDueDecisionsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -104,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "motcua.org.context_processors.roles",
+                "motcua.portal.context_processors.site_contact",
             ],
         },
     },
@@ -218,6 +225,16 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "motcua <no-reply@motcua.local>")
 # --- motcua ---------------------------------------------------------------------------------
 # Province this deployment serves (official code, Decision 19/2025/QĐ-TTg).
 MOTCUA_PROVINCE_CODE = env("MOTCUA_PROVINCE_CODE", "14")
+# How citizens reach the service centre, printed in every page's footer. The defaults are the demo's
+# placeholders (a 1900 number and an example address): set the real ones in production.
+MOTCUA_CONTACT_ADDRESS = env(
+    "MOTCUA_CONTACT_ADDRESS", "Trung tâm Phục vụ hành chính công tỉnh Sơn La (địa chỉ minh họa)"
+)
+MOTCUA_CONTACT_HOTLINE = env("MOTCUA_CONTACT_HOTLINE", "1900 0000")
+MOTCUA_CONTACT_EMAIL = env("MOTCUA_CONTACT_EMAIL", "motcua@example.gov.vn")
+MOTCUA_CONTACT_HOURS = env(
+    "MOTCUA_CONTACT_HOURS", "Thứ Hai – Thứ Sáu: sáng 07:30–11:30, chiều 13:30–17:30 (trừ ngày lễ, Tết)"
+)
 # Default office sessions when none are configured in the database: (start, end) local times.
 MOTCUA_DEFAULT_OFFICE_SESSIONS = [("07:30", "11:30"), ("13:30", "17:30")]
 # Length of one working day in hours: provinces print "30 ngày | 240 giờ".
@@ -226,6 +243,9 @@ MOTCUA_WORKDAY_HOURS = envint("MOTCUA_WORKDAY_HOURS", 8)
 MOTCUA_API_TOKEN_DAYS = envint("MOTCUA_API_TOKEN_DAYS", 30)
 # SMS gateway: a dotted path to a class with send(phone, text). The default writes to the log/console.
 MOTCUA_SMS_BACKEND = env("MOTCUA_SMS_BACKEND", "motcua.core.sms.ConsoleSMSBackend")
+# No notification SMS between these local times ("HH:MM-HH:MM", may span midnight; empty: none). With the
+# database task queue they are sent when the quiet hours end; codes a person waits for are never held.
+MOTCUA_SMS_QUIET_HOURS = env("MOTCUA_SMS_QUIET_HOURS", "21:00-07:00")
 # A transfer received after this local time starts at the next working session (DESIGN §4).
 MOTCUA_TRANSFER_CUTOFF = env("MOTCUA_TRANSFER_CUTOFF", "15:00")
 # Which desk receives a dossier filed online or by post: "own" (the deciding agency's desk when it has one,
@@ -273,3 +293,76 @@ PAYMENT_SECRET = env(
     "PAYMENT_SECRET", "motcua-payment-simulator-secret"
 )  # signs the platform's notifications
 PAYMENT_NOTIFY_LATE_MINUTES = envint("PAYMENT_NOTIFY_LATE_MINUTES", 60)  # an older notification is late
+
+
+# --- sign-in: VNeID over OpenID Connect (issue 12; README "Sign-in with VNeID") -----------------------------
+# Citizens and businesses sign in with their national electronic identity. The provider is configuration:
+# its discovery document (or issuer), this site's client id and secret, the scopes, and the claim map.
+# Unset, and with the demo provider on, motcua signs in against the stand-in served under /vneid-demo/.
+MOTCUA_VNEID_ENABLED = envbool("MOTCUA_VNEID_ENABLED", "True")
+MOTCUA_VNEID_DISCOVERY_URL = env("MOTCUA_VNEID_DISCOVERY_URL", "") or ""  # …/.well-known/openid-configuration
+MOTCUA_VNEID_CLIENT_ID = env("MOTCUA_VNEID_CLIENT_ID", "motcua-demo") or ""
+MOTCUA_VNEID_CLIENT_SECRET = env("MOTCUA_VNEID_CLIENT_SECRET", "motcua-demo-client-secret") or ""
+MOTCUA_VNEID_SCOPES = env("MOTCUA_VNEID_SCOPES", "openid profile email phone") or "openid"
+MOTCUA_VNEID_TIMEOUT = envfloat("MOTCUA_VNEID_TIMEOUT", 5.0)  # seconds per call to the provider
+# motcua field → the provider's claim name. The national provider's claim names are not public: these are
+# the demo provider's; override each with MOTCUA_VNEID_CLAIM_<FIELD> (e.g. MOTCUA_VNEID_CLAIM_IDENTIFIER).
+MOTCUA_VNEID_CLAIMS = {
+    field: env(f"MOTCUA_VNEID_CLAIM_{field.upper()}", default) or default
+    for field, default in {
+        "identifier": "citizen_id",  # số định danh cá nhân (12 digits)
+        "name": "name",
+        "birth_date": "birthdate",  # ISO 8601 date
+        "phone": "phone_number",
+        "email": "email",
+        "address": "address",
+        "tax_code": "tax_code",  # mã số thuế, for an organisation's identity
+        "organisation_name": "organization_name",
+        "representative_name": "representative_name",  # the person acting for the organisation
+        "representative_identifier": "representative_citizen_id",
+    }.items()
+}
+# Signing out of motcua also ends the provider's session (RP-initiated logout) where it offers one.
+MOTCUA_VNEID_LOGOUT = envbool("MOTCUA_VNEID_LOGOUT", "True")
+# Citizens' local passwords (register, sign in by e-mail or phone, reset): on in the demo so its users keep
+# working; off in production, where citizens sign in only with VNeID. Staff always use username + password.
+MOTCUA_CITIZEN_PASSWORDS = envbool("MOTCUA_CITIZEN_PASSWORDS", str(DEBUG))
+
+# The demo stand-in for VNeID: an OpenID Connect provider (django-oauth-toolkit) in this same server, under
+# /vneid-demo/, with the demo citizens and one business. On in the demo, off in production.
+MOTCUA_LOCAL_IDP = envbool("MOTCUA_LOCAL_IDP", str(DEBUG))
+OAUTH2_PROVIDER_APPLICATION_MODEL = "idp.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "idp.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "idp.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "idp.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "idp.Grant"
+OAUTH2_PROVIDER_DEVICE_GRANT_MODEL = "idp.DeviceGrant"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": "",  # set by motcua.idp.keys when the demo provider is on
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "PKCE_REQUIRED": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "SCOPES": {
+        "openid": "OpenID Connect",
+        "profile": "Họ tên, ngày sinh, số định danh",
+        "email": "Thư điện tử",
+        "phone": "Số điện thoại",
+    },
+    "OAUTH2_VALIDATOR_CLASS": "motcua.idp.validators.IdentityValidator",
+    # OAuth 2.0 Security BCP (RFC 9700): the compliant behaviour now (django-oauth-toolkit's 4.0 default).
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # The demo runs on plain http on the loopback; anything else is https only.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"] if DEBUG else ["https"],
+}
+if MOTCUA_LOCAL_IDP:
+    from motcua.idp.keys import signing_key
+
+    OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"] = signing_key(VAR_DIR / "vneid-demo-signing-key.pem")

@@ -26,6 +26,15 @@ urlpatterns = [
     path("ho-so/", include("motcua.dossiers.urls")),
     path("", include("motcua.portal.urls")),
 ]
+if settings.MOTCUA_LOCAL_IDP:
+    # The demo stand-in for VNeID (never in production): its pages and its OpenID Connect endpoints.
+    from motcua.idp import urls as idp_urls
+
+    urlpatterns = [
+        path("vneid-demo/", include((idp_urls.urlpatterns, "idp"))),
+        path("vneid-demo/", include(idp_urls.provider_patterns)),
+        *urlpatterns,
+    ]
 # The error pages in the site's layout and language (Django's own are bare English).
 handler400 = "motcua.core.error_pages.bad_request"
 handler403 = "motcua.core.error_pages.permission_denied"

@@ -1,5 +1,9 @@
+from decimal import Decimal
+
 from django.db import models
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class TimeLimitUnit(models.TextChoices):
@@ -7,6 +11,16 @@ class TimeLimitUnit(models.TextChoices):
 
     WORKING_DAYS = "working_days", _("working days")
     WORKING_HOURS = "working_hours", _("working hours")
+
+
+def working_time_label(value: Decimal | int | float, unit: str = TimeLimitUnit.WORKING_DAYS) -> str:
+    """ "1 working day", "0.25 working days", "8 working hours": the number as the language writes it
+    (decimal comma in Vietnamese) and the unit agreeing with it (never "1 working days")."""
+    number = floatformat(value, "-2")
+    count = 1 if Decimal(str(value)) == 1 else 2
+    if unit == TimeLimitUnit.WORKING_HOURS:
+        return ngettext("%(n)s working hour", "%(n)s working hours", count) % {"n": number}
+    return ngettext("%(n)s working day", "%(n)s working days", count) % {"n": number}
 
 
 class DocumentForm(models.TextChoices):

@@ -16,7 +16,13 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from motcua.catalog.choices import DocumentForm, OnlineService, SupplementPolicy, TimeLimitUnit
+from motcua.catalog.choices import (
+    DocumentForm,
+    OnlineService,
+    SupplementPolicy,
+    TimeLimitUnit,
+    working_time_label,
+)
 from motcua.core.models import TimeStampedModel
 from motcua.org.choices import Role
 from motcua.org.models import Agency, UnitLevel
@@ -169,6 +175,11 @@ class ProcedureVersion(TimeStampedModel):
         return self.procedure.code
 
     @property
+    def time_limit_label(self) -> str:
+        """The time limit as people read it: "1 ngày làm việc", "1 working day", "8 working hours"."""
+        return working_time_label(self.time_limit_value, self.time_limit_unit)
+
+    @property
     def time_limit_hours(self) -> Decimal:
         """The limit in working hours (a working day is 8 hours: "30 ngày | 240 giờ")."""
         from django.conf import settings
@@ -271,6 +282,11 @@ class ProcessStep(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def duration_label(self) -> str:
+        """The step's share as people read it: "0,25 ngày làm việc", "1 working day"."""
+        return working_time_label(self.duration_days)
+
 
 # --- Publication decisions (quyết định công bố) ----------------------------------------------------------------
 # A department drafts a decision listing procedures that are new, amended, replaced or abolished; the
@@ -347,6 +363,13 @@ class PublicationDecision(TimeStampedModel):
         blank=True,
         help_text=_("The day the catalog was changed by this decision."),
     )
+    signed_file = models.FileField(
+        _("signed document"),
+        upload_to="publication/",
+        blank=True,
+        help_text=_("The signed decision (PDF) as issued; public once signed."),
+    )
+    signed_file_name = models.CharField(_("file name"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         "org.User",
         null=True,

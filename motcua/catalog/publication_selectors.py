@@ -23,6 +23,7 @@ from motcua.catalog.models import (
     ReviewComment,
 )
 from motcua.catalog.publication_workflow import (
+    ATTACH_FILE,
     COMMENT,
     EDIT_ITEMS,
     RESOLVE_COMMENT,
@@ -144,6 +145,7 @@ class Permissions:
     edit_items: bool
     comment: bool
     resolve: bool
+    attach_file: bool = False
 
 
 def publication_permissions(user: User, decision: PublicationDecision) -> Permissions:
@@ -154,6 +156,7 @@ def publication_permissions(user: User, decision: PublicationDecision) -> Permis
         edit_items=may(EDIT_ITEMS, decision.status, actors),
         comment=may(COMMENT, decision.status, actors),
         resolve=may(RESOLVE_COMMENT, decision.status, actors),
+        attach_file=may(ATTACH_FILE, decision.status, actors),
     )
 
 
@@ -230,7 +233,7 @@ _FIELDS: list[tuple[Any, Any]] = [
     (gettext_lazy("Competent agency"), lambda v: v.competent_agency.name if v.competent_agency else "—"),
     (
         gettext_lazy("Time limit"),
-        lambda v: f"{v.time_limit_value.normalize():f} {v.get_time_limit_unit_display()}",
+        lambda v: v.time_limit_label,
     ),
     (gettext_lazy("Time limit as published"), lambda v: v.time_limit_text),
     (gettext_lazy("Applicants"), lambda v: v.applicants),
@@ -272,8 +275,7 @@ def _steps(version: ProcedureVersion) -> dict[str, str]:
     return {
         s.name: f"{s.get_role_display()}"
         + (f" — {s.agency.name}" if s.agency else "")
-        + f", {s.duration_days.normalize():f} "
-        + _("working days")
+        + f", {s.duration_label}"
         for s in sorted(version.steps.all(), key=lambda s: s.position)
     }
 

@@ -580,7 +580,8 @@ def publication_sign(
     effective_on: dt.date,
     version: int | None = None,
 ) -> PublicationDecision:
-    """The Chairman signs: the decision gets its number and dates; the catalog changes on `effective_on`."""
+    """The Chairman signs: the decision gets its number and dates; the catalog changes on `effective_on`,
+    at once when that day has already come."""
     number = nfc(number.strip())
     if not number:
         raise InvalidInput(_("Give the decision's number."), code="publication_no_number")
@@ -595,7 +596,7 @@ def publication_sign(
         )
     try:
         with transaction.atomic():
-            return _transition(
+            signed = _transition(
                 actor=actor,
                 actors=publication_actors(actor, decision),
                 decision=decision,
@@ -611,6 +612,16 @@ def publication_sign(
             _("Another decision already has the number %(number)s.") % {"number": number},
             code="publication_duplicate_number",
         ) from exc
+    return _sign_then_apply(signed)
+
+
+def _sign_then_apply(signed: PublicationDecision) -> PublicationDecision:
+    """A decision signed on or after its effective date changes the catalog at once (issue 9 item 9)."""
+    today = timezone.localdate()
+    if signed.effective_on <= today:
+        publication_apply(decision=signed, today=today)
+        signed.refresh_from_db()
+    return signed
 
 
 # --- the effective date ----------------------------------------------------------------------------------------
@@ -702,3 +713,131 @@ def publication_apply_due(*, today: dt.date | None = None) -> ApplyReport:
             logger.exception("Publication decision %s could not be applied", decision.pk)
             report.failed.append((decision, getattr(exc, "message", str(exc))))
     return report
+
+
+def publication_apply_due_throttled(*, now: dt.datetime | None = None) -> ApplyReport | None:
+    """Apply the signed decisions whose effective date has come, checked at most once a minute per process
+    and always on the first request of a new day: the catalog changes on its effective date without
+    waiting for the nightly `publish_scheduled` (issue 9 item 9). Returns None when it did not look."""
+    global _last_due_check
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    checked_day, checked_at = _last_due_check
+    if checked_day == today and (now - checked_at) < DUE_CHECK_INTERVAL:
+        return None
+    _last_due_check = (today, now)
+    if not PublicationDecision.objects.filter(
+        status=PublicationStatus.SIGNED, effective_on__lte=today
+    ).exists():
+        return ApplyReport()
+    return publication_apply_due(today=today)
+
+
+DUE_CHECK_INTERVAL = dt.timedelta(minutes=1)
+_last_due_check: tuple[dt.date | None, dt.datetime] = (None, dt.datetime.min.replace(tzinfo=dt.UTC))
+
+
+def forget_due_check() -> None:
+    """Make the next request look again (tests, and after a signature in this process)."""
+    global _last_due_check
+    _last_due_check = (None, dt.datetime.min.replace(tzinfo=dt.UTC))
+
+
+def data_from_version(version: ProcedureVersion) -> ProcedureData:
+    """The `ProcedureData` of a version in the catalog: the starting record of a replacement."""
+    return ProcedureData(
+        code=version.procedure.code,
+        name=version.name,
+        field_name=version.field.name,
+        level_codes=tuple(
+            level.code for level in sorted(version.levels.all(), key=lambda lv: (lv.rank, lv.code))
+        ),
+        time_limit_value=version.time_limit_value,
+        time_limit_unit=version.time_limit_unit,
+        competent_agency_identifier=version.competent_agency.identifier if version.competent_agency else None,
+        time_limit_text=version.time_limit_text,
+        applicants=version.applicants,
+        requirements=version.requirements,
+        result=version.result,
+        legal_basis=version.legal_basis,
+        online_service=version.online_service,
+        accepts_desk=version.accepts_desk,
+        accepts_post=version.accepts_post,
+        boundary_free=version.boundary_free,
+        supplement_policy=version.supplement_policy,
+        documents=tuple(
+            DocumentData(name=d.name, form=d.form, count=d.count, is_optional=d.is_optional)
+            for d in sorted(version.documents.all(), key=lambda d: d.position)
+        ),
+        fees=tuple(
+            FeeData(description=f.description, amount=f.amount, note=f.note)
+            for f in sorted(version.fees.all(), key=lambda f: f.position)
+        ),
+        steps=tuple(
+            StepData(
+                name=s.name,
+                role=s.role,
+                duration_days=s.duration_days,
+                agency_identifier=s.agency.identifier if s.agency else None,
+            )
+            for s in sorted(version.steps.all(), key=lambda s: s.position)
+        ),
+    )
+
+
+@transaction.atomic
+def publication_item_replace(
+    *,
+    actor: User,
+    decision: PublicationDecision,
+    replaces_code: str,
+    procedure_code: str,
+    name: str = "",
+    version: int | None = None,
+) -> PublicationItem:
+    """Add a replacement to a draft (or returned) decision from the UI: the new code starts from the record
+    of the procedure it replaces (renamed if `name` is given); a spreadsheet upload listing the new code
+    then replaces that record with the new one."""
+    replaced = _current(replaces_code.strip())
+    record = None
+    if replaced is not None:
+        record = record_from_data(data_from_version(replaced))
+        if name.strip():
+            record["name"] = name.strip()
+    return publication_item_add(
+        actor=actor,
+        decision=decision,
+        change=ChangeKind.REPLACED,
+        procedure_code=procedure_code,
+        replaces_code=replaces_code,
+        record=record,
+        version=version,
+    )
+
+
+@transaction.atomic
+def publication_attach_signed_file(
+    *, actor: User, decision: PublicationDecision, upload, sent_name: str | None = None
+) -> PublicationDecision:
+    """Attach the signed decision's file (a PDF, checked by its content), replacing any earlier one; the
+    Chairman or the Office, once signed. One event records it."""
+    from motcua.catalog.publication_workflow import ATTACH_FILE
+    from motcua.core.uploads import check_upload
+
+    decision = _locked(decision)
+    check(ATTACH_FILE, decision.status, publication_actors(actor, decision))
+    checked = check_upload(upload, kinds={"pdf"}, sent_name=sent_name)
+    if decision.signed_file:
+        decision.signed_file.delete(save=False)
+    decision.signed_file.save(checked.storage_name, upload, save=False)
+    decision.signed_file_name = checked.name[:200]
+    decision.save(update_fields=["signed_file", "signed_file_name", "updated_at"])
+    PublicationEvent.objects.create(
+        decision=decision,
+        actor=actor,
+        action="attach_file",
+        from_status=decision.status,
+        to_status=decision.status,
+        note=checked.name,
+    )
+    return decision

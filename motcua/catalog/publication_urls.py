@@ -19,6 +19,9 @@ urlpatterns = [
     ),
     path("quyet-dinh/<int:pk>/nhap-tep/", views.publication_import, name="publication_import"),
     path("quyet-dinh/<int:pk>/bai-bo/", views.publication_item_add, name="publication_item_add"),
+    path("quyet-dinh/<int:pk>/thay-the/", views.publication_item_replace, name="publication_item_replace"),
+    path("quyet-dinh/<int:pk>/dinh-kem/", views.publication_attach_file, name="publication_attach_file"),
+    path("quyet-dinh/<int:pk>/tep/", views.publication_signed_file, name="publication_signed_file"),
     path(
         "quyet-dinh/<int:pk>/muc/<int:item_id>/xoa/",
         views.publication_item_remove,

@@ -9,10 +9,11 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from motcua.catalog import publication_selectors as selectors
@@ -20,6 +21,7 @@ from motcua.catalog import publication_services as services
 from motcua.catalog.models import ChangeKind, PublicationItem, ReviewComment
 from motcua.catalog.publication_workflow import PublicationAction
 from motcua.core.errors import DomainError, InvalidInput, NotFound
+from motcua.core.uploads import record_sent_file_names
 from motcua.org.decorators import staff_required
 from motcua.org.models import Agency
 from motcua.org.selectors import staff_agency_ids
@@ -79,6 +81,25 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     return render(request, "catalog/publication_detail.html", {"decision": decision})
+
+
+def publication_signed_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The signed decision's file, public like the decision itself once signed."""
+    try:
+        decision = selectors.publication_decision_public(pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    if not decision.signed_file:
+        raise Http404(_("File not found."))
+    try:
+        handle = decision.signed_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("File not found.")) from exc
+    response = FileResponse(
+        handle, filename=decision.signed_file_name or f"{pk}.pdf", content_type="application/pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def version_diff(request: HttpRequest, code: str) -> HttpResponse:
@@ -245,6 +266,51 @@ def publication_item_add(request: HttpRequest, pk: int) -> HttpResponse:
         procedure_code=request.POST.get("procedure_code", ""),
         version=_int(request.POST.get("version")),
     )
+    return redirect(_review_url(pk))
+
+
+@staff_required
+@require_POST
+@_domain_errors_to_messages
+def publication_item_replace(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a replacement: the new code, the code it replaces, optionally the new name."""
+    decision = _decision(request, pk)
+    item = services.publication_item_replace(
+        actor=request.user,
+        decision=decision,
+        replaces_code=request.POST.get("replaces_code", ""),
+        procedure_code=request.POST.get("procedure_code", ""),
+        name=request.POST.get("name", ""),
+        version=_int(request.POST.get("version")),
+    )
+    messages.success(
+        request,
+        _("%(code)s replaces %(old)s. Upload its new record in a spreadsheet if it differs.")
+        % {"code": item.procedure_code, "old": item.replaces_code},
+    )
+    return redirect(_review_url(pk))
+
+
+@csrf_exempt  # checked below, once the body is parsed with the sent file names recorded
+@staff_required
+@require_POST
+def publication_attach_file(request: HttpRequest, pk: int) -> HttpResponse:
+    sent_names = record_sent_file_names(request)
+    return _publication_attach_file(request, pk=pk, sent_names=sent_names)
+
+
+@csrf_protect
+@_domain_errors_to_messages
+def _publication_attach_file(request: HttpRequest, pk: int, sent_names: list[str]) -> HttpResponse:
+    """Attach the signed decision's PDF."""
+    decision = _decision(request, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise InvalidInput(_("Choose the signed decision's PDF file."), code="upload_empty")
+    services.publication_attach_signed_file(
+        actor=request.user, decision=decision, upload=upload, sent_name=sent_names[0] if sent_names else None
+    )
+    messages.success(request, _("The signed decision's file is attached."))
     return redirect(_review_url(pk))
 
 

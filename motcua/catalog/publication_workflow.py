@@ -66,6 +66,8 @@ COMMENT = Transition(frozenset({S.UNDER_REVIEW}), "", frozenset({Actor.REVIEWER}
 RESOLVE_COMMENT = Transition(
     frozenset({S.UNDER_REVIEW, S.RETURNED}), "", frozenset({Actor.REVIEWER, Actor.DRAFTER})
 )
+# The signed decision's scanned file (bản ký số / bản scan) is attached by the signer or the Office.
+ATTACH_FILE = Transition(frozenset({S.SIGNED, S.EFFECTIVE}), "", frozenset({Actor.CHAIRMAN, Actor.REVIEWER}))
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from motcua.catalog import selectors
 from motcua.catalog.choices import DocumentForm, OnlineService, SupplementPolicy, TimeLimitUnit
 from motcua.catalog.models import PROCEDURE_CODE_RE, ProcedureVersion
 from motcua.catalog.services import DocumentData, FeeData, ProcedureData, StepData, procedure_version_save
+from motcua.core.cells import csv_row, unescape, xlsx_protect_row
 from motcua.core.errors import InvalidInput
 from motcua.core.text import fold, nfc
 from motcua.org.choices import STAFF_ROLES, Role
@@ -308,7 +309,7 @@ def _cell_text(value: object, key: str | None = None) -> str:
             # A spreadsheet that took 1.000890 for a number keeps 1.00089: codes have six decimals.
             return f"{value:.6f}"
         return str(int(value)) if value.is_integer() else repr(value)
-    text = str(value)
+    text = unescape(str(value))  # a motcua CSV export escapes formula-like cells with an apostrophe
     return nfc(text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
@@ -837,7 +838,7 @@ def export_procedures(fmt: str) -> bytes:
         buffer = io.StringIO(newline="")
         writer = csv.writer(buffer)
         writer.writerow(COLUMN_KEYS)
-        writer.writerows(rows)
+        writer.writerows(csv_row(row) for row in rows)
         return buffer.getvalue().encode("utf-8-sig")
 
     workbook = openpyxl.Workbook()
@@ -849,9 +850,9 @@ def export_procedures(fmt: str) -> bytes:
     wrap = Alignment(wrap_text=True, vertical="top")
     for values in rows:
         sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) for value in values])
+        # A text starting with "=" (or + - @) would become a formula: keep every cell a plain string.
+        xlsx_protect_row(sheet[sheet.max_row])
         for cell in sheet[sheet.max_row]:
-            # A text starting with "=" would become a formula: keep every cell a plain string.
-            cell.data_type = "s"
             if "\n" in str(cell.value or ""):
                 cell.alignment = wrap
     sheet.freeze_panes = "C2"

@@ -1,6 +1,8 @@
-"""Catalog import and export for the Office, inside the admin's look.
+"""Catalog import and export, inside the admin's look.
 
-Only administrators and Office reviewers (kiểm soát TTHC) may change the catalog from a file.
+The direct import changes the catalog in force at once, bypassing a publication decision (drafted,
+reviewed by the Office, signed by the Chairman): it is the administrator's tool for setting up or repairing
+the catalog, and says so on the page (issue 9 item 9). Office reviewers and administrators may export.
 """
 
 from __future__ import annotations
@@ -29,7 +31,19 @@ def _require_catalog_editor(request: HttpRequest) -> None:
     if user.is_superuser:
         return
     if not Membership.objects.filter(user=user, role__in=CATALOG_EDITORS).exists():
-        raise PermissionDenied(_("Only administrators and Office reviewers may import the catalog."))
+        raise PermissionDenied(_("Only administrators and Office reviewers may export the catalog."))
+
+
+def _require_administrator(request: HttpRequest) -> None:
+    user = request.user
+    if user.is_superuser or Membership.objects.filter(user=user, role=Role.ADMINISTRATOR).exists():
+        return
+    raise PermissionDenied(
+        _(
+            "Only the administrator may import the catalog directly: it bypasses a publication decision. "
+            "Add the procedures to a draft decision instead."
+        )
+    )
 
 
 class ImportForm(forms.Form):
@@ -43,7 +57,7 @@ class ImportForm(forms.Form):
 
 @staff_member_required
 def catalog_import(request: HttpRequest) -> HttpResponse:
-    _require_catalog_editor(request)
+    _require_administrator(request)
     errors: list[dict] = []
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
@@ -78,6 +92,7 @@ def catalog_import(request: HttpRequest) -> HttpResponse:
 
 @staff_member_required
 def catalog_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _require_catalog_editor(request)
     if fmt not in FORMATS:
         raise PermissionDenied
     content = export_procedures(fmt)

@@ -198,6 +198,19 @@ class Meeting(TimeStampedModel):
     created_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
     )
+    # What the agenda is about (issue 9 item 11): the meeting page links to each subject.
+    decisions = models.ManyToManyField(
+        "catalog.PublicationDecision",
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("publication decisions discussed"),
+    )
+    petitions = models.ManyToManyField(
+        "feedback.Petition", blank=True, related_name="meetings", verbose_name=_("petitions discussed")
+    )
+    plan_tasks = models.ManyToManyField(
+        PlanTask, blank=True, related_name="meetings", verbose_name=_("control-plan tasks discussed")
+    )
 
     class Meta:
         ordering = ["-starts_at"]

@@ -133,3 +133,28 @@ def meeting_for(user: User, *, pk: int) -> Meeting:
 
 def meeting_editable_by(user: User, meeting: Meeting) -> bool:
     return meeting.organiser_id in staff_agency_ids(user) or is_office_reviewer(user)
+
+
+@dataclass(frozen=True)
+class MeetingSubjects:
+    decisions: list
+    petitions: list
+    tasks: list
+    hidden: int  # subjects linked that `user` may not open (counted, never named)
+
+
+def meeting_subjects(user: User, meeting: Meeting) -> MeetingSubjects:
+    """The subjects of the meeting's agenda that `user` may open: publication decisions, petitions and
+    control-plan tasks, each through its own app's scope."""
+    from motcua.catalog.publication_selectors import publication_decisions_visible_to
+    from motcua.feedback.selectors import petitions_visible_to
+
+    decisions = list(publication_decisions_visible_to(user).filter(meetings=meeting))
+    petitions = list(petitions_visible_to(user).filter(meetings=meeting).select_related("category"))
+    tasks = list(
+        meeting.plan_tasks.filter(group__plan__in=control_plans_visible_to(user)).select_related(
+            "group__plan", "owner_agency"
+        )
+    )
+    linked = meeting.decisions.count() + meeting.petitions.count() + meeting.plan_tasks.count()
+    return MeetingSubjects(decisions, petitions, tasks, linked - len(decisions) - len(petitions) - len(tasks))

@@ -63,9 +63,109 @@ def _datetime(value: str | None, label: str) -> dt.datetime:
 
 @staff_required
 def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = list(selectors.control_plans_visible_to(request.user))
+    this_year = timezone.localdate().year
     return render(
-        request, "control/plan_list.html", {"plans": selectors.control_plans_visible_to(request.user)}
+        request,
+        "control/plan_list.html",
+        {
+            "plans": plans,
+            "may_draw_up": selectors.is_office_reviewer(request.user),
+            "this_year": this_year,
+            "has_this_year": any(p.year == this_year for p in plans),
+        },
     )
+
+
+def _plan_url(plan) -> str:
+    return (
+        reverse("control:plan_detail", kwargs={"year": plan.year})
+        + f"?agency={plan.issuing_agency.identifier}"
+    )
+
+
+def _date_or_none(value: str | None, label: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(_("%(field)s: give a date.") % {"field": label}, code="invalid_date") from exc
+
+
+@staff_required
+@require_POST
+@_errors_to_messages("control:plan_list")
+def plan_create(request: HttpRequest) -> HttpResponse:
+    """Draw up a year's plan, empty or as a copy of an earlier one."""
+    year = _int(request.POST.get("year"), _("Year"))
+    source_id = request.POST.get("copy_from")
+    if source_id:
+        source = (
+            selectors.control_plans_visible_to(request.user)
+            .filter(pk=_int(source_id, _("Copy from")))
+            .first()
+        )
+        if source is None:
+            raise InvalidInput(_("Choose the plan to copy."), code="plan_not_found")
+        plan = services.control_plan_copy(
+            actor=request.user, source=source, year=year, title=request.POST.get("title", "")
+        )
+        messages.success(
+            request,
+            _("The %(year)d plan is a copy of %(source)d's: adjust its tasks and deadlines.")
+            % {"year": plan.year, "source": source.year},
+        )
+    else:
+        plan = services.control_plan_create(
+            actor=request.user,
+            year=year,
+            title=request.POST.get("title", ""),
+            decision_number=request.POST.get("decision_number", ""),
+            decision_date=_date_or_none(request.POST.get("decision_date"), _("Decision date")),
+        )
+        messages.success(request, _("Plan created. Add its groups and tasks."))
+    return redirect(_plan_url(plan))
+
+
+@staff_required
+def plan_by_id(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.control_plans_visible_to(request.user).filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    return redirect(_plan_url(plan))
+
+
+@staff_required
+@require_POST
+@_errors_to_messages("control:plan_by_id")
+def group_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.control_plans_visible_to(request.user).filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    services.task_group_add(actor=request.user, plan=plan, name=request.POST.get("name", ""))
+    return redirect(_plan_url(plan) + "#add-task")
+
+
+@staff_required
+@require_POST
+@_errors_to_messages("control:plan_by_id")
+def task_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.control_plans_visible_to(request.user).filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    group = plan.groups.filter(pk=_int(request.POST.get("group"), _("Group"))).first()
+    if group is None:
+        raise InvalidInput(_("Choose the task's group."), code="task_bad_group")
+    services.plan_task_add(
+        actor=request.user,
+        group=group,
+        name=request.POST.get("name", ""),
+        owner_agency=Agency.objects.filter(identifier=request.POST.get("owner_agency", "")).first(),
+        deadline=_date_or_none(request.POST.get("deadline"), _("Deadline")),
+    )
+    messages.success(request, _("Task added."))
+    return redirect(_plan_url(plan) + "#add-task")
 
 
 @staff_required
@@ -75,7 +175,16 @@ def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
         overview = selectors.control_plan_overview(request.user, year=year, agency=request.GET.get("agency"))
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    return render(request, "control/plan_detail.html", {"overview": overview, "plan": overview.plan})
+    return render(
+        request,
+        "control/plan_detail.html",
+        {
+            "overview": overview,
+            "plan": overview.plan,
+            "may_draw_up": selectors.is_office_reviewer(request.user),
+            "agencies": Agency.objects.filter(is_active=True).order_by("name"),
+        },
+    )
 
 
 @staff_required
@@ -163,6 +272,43 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     return _download(evidence.file, evidence.original_name, evidence.content_type)
 
 
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()]
+
+
+def _subjects(request: HttpRequest) -> dict:
+    """The agenda's subjects as the form sends them: decision and task ids, petition codes (one field,
+    separated by commas or spaces)."""
+    raw_codes = request.POST.get("petition_codes", "").replace(",", " ").split()
+    return {
+        "decision_ids": _ids(request.POST.getlist("decisions")),
+        "petition_codes": raw_codes,
+        "task_ids": _ids(request.POST.getlist("plan_tasks")),
+    }
+
+
+def _subject_choices(user) -> dict:
+    from motcua.catalog.publication_selectors import publication_decisions_visible_to
+    from motcua.control.models import PlanTask
+
+    return {
+        "decision_choices": publication_decisions_visible_to(user).select_related("drafting_agency")[:100],
+        "task_choices": PlanTask.objects.filter(group__plan__in=selectors.control_plans_visible_to(user))
+        .select_related("group__plan")
+        .order_by("-group__plan__year", "group__position", "position")[:200],
+    }
+
+
+@staff_required
+@require_POST
+@_errors_to_messages("control:meeting_detail")
+def meeting_subjects(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_for(request.user, pk=pk)
+    services.meeting_subjects_set(actor=request.user, meeting=meeting, **_subjects(request))
+    messages.success(request, _("The agenda's subjects were saved."))
+    return redirect("control:meeting_detail", pk=pk)
+
+
 @staff_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
@@ -178,6 +324,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "past": meetings.filter(ends_at__lt=now)[:50],
             "organisers": organisers,
             "agencies": Agency.objects.filter(is_active=True).only("id", "name"),
+            **_subject_choices(request.user),
         },
     )
 
@@ -199,6 +346,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         agenda=request.POST.get("agenda", ""),
         video_url=request.POST.get("video_url", ""),
         invited=invited,
+        **_subjects(request),
     )
     return redirect("control:meeting_detail", pk=meeting.pk)
 
@@ -212,7 +360,15 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "control/meeting_detail.html",
-        {"meeting": meeting, "may_edit": selectors.meeting_editable_by(request.user, meeting)},
+        {
+            "meeting": meeting,
+            "may_edit": selectors.meeting_editable_by(request.user, meeting),
+            "subjects": selectors.meeting_subjects(request.user, meeting),
+            "linked_decisions": set(meeting.decisions.values_list("pk", flat=True)),
+            "linked_tasks": set(meeting.plan_tasks.values_list("pk", flat=True)),
+            "linked_petitions": " ".join(meeting.petitions.values_list("code", flat=True)),
+            **_subject_choices(request.user),
+        },
     )
 
 

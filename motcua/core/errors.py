@@ -44,3 +44,10 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+
+
+class Unprocessable(DomainError):
+    """Well-formed, but it contradicts an earlier request (e.g. an idempotency key reused with another body)."""
+
+    status = 422
+    code = "unprocessable"

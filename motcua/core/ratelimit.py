@@ -38,6 +38,8 @@ DEFAULT_RATES: dict[str, str] = {
     "code_check": "10/900s",  # codes tried per account (each code also allows only 5 tries)
     "password_reset": "5/h",  # reset requests per IP
     "track": "30/m",  # tracking lookups per IP, page and API together
+    "vneid_callback": "30/600s",  # returns from the identity provider per IP
+    "totp": "5/300s",  # wrong second-factor codes per account
 }
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 

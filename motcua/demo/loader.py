@@ -18,6 +18,8 @@ from motcua.control.demo import control_load_demo_2021
 from motcua.dossiers.demo import demo_size, dossiers_load_demo
 from motcua.dossiers.ledger import audit_checkpoints_close
 from motcua.dvcqg.demo import dvcqg_load_demo
+from motcua.feedback.demo import feedback_load_demo
+from motcua.idp.demo import load_identities
 from motcua.org.choices import AgencyKind, Role
 from motcua.org.models import AdministrativeUnit, Agency, Desk, Membership, UnitLevel, User
 from motcua.portal.demo import portal_load_demo
@@ -277,6 +279,9 @@ def load_demo() -> dict[str, int]:
     # The year of demo history is in the past: seal its closed hours in the public audit ledger now.
     audit_checkpoints_close()
     dvcqg_load_demo()
+    feedback_load_demo()
+    # The demo stand-in for VNeID knows the demo citizen, a person new to motcua and one business.
+    load_identities(DEMO_PASSWORD)
     return {
         "units": len(units),
         "agencies": len(agencies),

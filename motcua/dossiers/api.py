@@ -32,7 +32,7 @@ from motcua.org.selectors import active_desk
 
 router = Router(tags=["dossiers"])
 
-ERRORS = {400: dict, 401: dict, 403: dict, 404: dict, 409: dict}
+ERRORS = {400: dict, 401: dict, 403: dict, 404: dict, 409: dict, 422: dict}
 
 
 def dossier_out(dossier: Dossier, now=None) -> dict:

@@ -97,6 +97,9 @@ class DossierAction(models.TextChoices):
     APOLOGISE_EXTEND = "apologise_extend", _("apologise and extend")
     CORRECT = "correct", _("correct the process (administrator)")
     LINK_APPLICANT = "link_applicant", _("link to the applicant's account")
+    # Not an officer's action: the working calendar changed (a day off or a make-up working day declared
+    # or removed, office hours changed) and the dossier's due moments moved with it (`recalendar`).
+    APPOINTMENT_MOVED = "appointment_moved", _("appointment moved by a change of the working calendar")
 
 
 class LateApologyPolicy(models.TextChoices):

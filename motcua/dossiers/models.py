@@ -481,17 +481,29 @@ class DeadlineBreach(models.Model):
         blank=True,
         help_text=_("Set when the sweep claims the breach for the leaders' e-mail; claimed once."),
     )
+    withdrawn_at = models.DateTimeField(
+        _("withdrawn at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the breach no longer holds: a calendar change moved the due moment past now."),
+    )
+    withdrawn_reason = models.CharField(_("why withdrawn"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-detected_at", "id"]
         verbose_name = _("deadline breach")
         verbose_name_plural = _("deadline breaches")
         constraints = [
+            # Once per dossier and step among the breaches that hold; a withdrawn one may be found again.
             models.UniqueConstraint(
-                fields=["dossier"], condition=Q(step__isnull=True), name="breach_once_per_dossier"
+                fields=["dossier"],
+                condition=Q(step__isnull=True, withdrawn_at__isnull=True),
+                name="breach_once_per_dossier",
             ),
             models.UniqueConstraint(
-                fields=["dossier", "step"], condition=Q(step__isnull=False), name="breach_once_per_step"
+                fields=["dossier", "step"],
+                condition=Q(step__isnull=False, withdrawn_at__isnull=True),
+                name="breach_once_per_step",
             ),
             models.CheckConstraint(condition=Q(detected_at__gte=models.F("due_at")), name="breach_after_due"),
         ]

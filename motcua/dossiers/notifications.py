@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks_db import DatabaseBackend
 
-from motcua.core.sms import send_sms
+from motcua.core.sms import notify_sms
 from motcua.dossiers.choices import DossierAction
 from motcua.dossiers.models import Dossier, DossierEvent
 
@@ -44,7 +44,10 @@ PUBLIC_ACTIONS: dict[str, str] = {
     A.STOP: "đã bị dừng xử lý",
     A.WITHDRAW: "đã được rút theo đề nghị",
     A.APOLOGISE_EXTEND: "chậm so với hẹn: cơ quan xin lỗi và hẹn lại ngày trả kết quả",
+    A.APPOINTMENT_MOVED: "có thời gian hẹn trả kết quả mới do thay đổi lịch làm việc",
 }
+# How many notifications one task sends when a calendar change moves many dossiers at once.
+BULK_TASK_SIZE = 500
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,28 @@ def on_dossier_event(event: DossierEvent) -> None:
         transaction.on_commit(
             partial(_enqueue_after_commit, send_dossier_notification, dossier.pk, event.seq)
         )
+
+
+def on_events_bulk(events: list[DossierEvent]) -> None:
+    """Batch hook (`services.EVENT_BATCH_HOOKS`), inside the transaction of a calendar change that moved
+    many dossiers: one task per BULK_TASK_SIZE public events instead of one per event. Each applicant is
+    told once per moved dossier; the task skips those who left neither an e-mail address nor a phone."""
+    from motcua.dossiers.tasks import send_dossier_notifications
+
+    pairs = [[event.dossier_id, event.seq] for event in events if event.action in PUBLIC_ACTIONS]
+    for start in range(0, len(pairs), BULK_TASK_SIZE):
+        chunk = pairs[start : start + BULK_TASK_SIZE]
+        if isinstance(send_dossier_notifications.get_backend(), DatabaseBackend):
+            send_dossier_notifications.enqueue(chunk)
+        else:
+            transaction.on_commit(partial(_enqueue_batch_after_commit, send_dossier_notifications, chunk))
+
+
+def _enqueue_batch_after_commit(task, pairs: list[list[int]]) -> None:
+    try:
+        task.enqueue(pairs)
+    except Exception:
+        logger.exception("Could not queue %s notifications", len(pairs))
 
 
 def _enqueue_after_commit(task, dossier_id: int, seq: int) -> None:
@@ -129,8 +154,10 @@ def notify_applicant(dossier_id: int, seq: int) -> Outcome:
                 email_outcome = "failed"
         if dossier.applicant_phone:
             try:
-                send_sms(dossier.applicant_phone, " ".join(_render("sms.txt", context).split()))
-                sms_outcome = "sent"
+                # Only to a mobile, and held past the quiet hours (MOTCUA_SMS_QUIET_HOURS).
+                sms_outcome = notify_sms(
+                    dossier.applicant_phone, " ".join(_render("sms.txt", context).split())
+                )
             except Exception:
                 logger.exception("SMS about dossier %s event %s failed", dossier.code, seq)
                 sms_outcome = "failed"

@@ -18,6 +18,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from motcua.catalog.models import Field
+from motcua.core.cells import xlsx_protect_row
+from motcua.core.text import sorted_vietnamese
 from motcua.dossiers.choices import DossierStatus
 from motcua.dossiers.documents import RETURN_METHOD_VI, STATUS_VI, moment, register_scope, timeliness
 from motcua.dossiers.models import Dossier
@@ -168,12 +170,12 @@ def register_rows(
     return register
 
 
-def register_fields(dossiers: QuerySet[Dossier], *, agency: Agency) -> QuerySet[Field]:
-    """The fields of the dossiers in the agency's register (for the field picker)."""
+def register_fields(dossiers: QuerySet[Dossier], *, agency: Agency) -> list[Field]:
+    """The fields of the dossiers in the agency's register (for the field picker), in Vietnamese order."""
     ids = dossiers.filter(register_scope(agency.pk), received_at__isnull=False).values(
         "procedure_version__field_id"
     )
-    return Field.objects.filter(pk__in=ids).order_by("name")
+    return sorted_vietnamese(Field.objects.filter(pk__in=ids))
 
 
 def register_xlsx(register: Register) -> bytes:
@@ -196,6 +198,7 @@ def register_xlsx(register: Register) -> bytes:
         header_row = sheet.max_row
         for row in volume.rows:
             sheet.append(list(row.cells()))
+            xlsx_protect_row(sheet[sheet.max_row])
         sheet["A1"].font = Font(bold=True, size=13)
         for cell in sheet[header_row]:
             cell.font = Font(bold=True)

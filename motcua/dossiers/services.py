@@ -9,6 +9,8 @@ one hash-chained event and recomputes the stored due moments. Side effects run a
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -21,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.choices import SupplementPolicy
 from motcua.catalog.models import ProcedureVersion
-from motcua.core.errors import Conflict, InvalidInput, NotFound
+from motcua.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Unprocessable
 from motcua.core.text import nfc
 from motcua.core.uploads import CheckedUpload
 from motcua.dossiers import deadlines, routing
@@ -47,7 +49,13 @@ from motcua.org.selectors import (
     user_by_identifier,
     user_roles,
 )
-from motcua.workdays.selectors import add_working_time, next_working_moment, working_minutes_between
+from motcua.workdays.selectors import (
+    add_working_time,
+    calendar_for_write,
+    get_calendar,
+    next_working_moment,
+    working_minutes_between,
+)
 
 A = DossierAction
 S = DossierStatus
@@ -127,6 +135,57 @@ def _step_agency(step, *, receiving_agency: Agency, competent_agency: Agency) ->
     return competent_agency
 
 
+def event_row(
+    *,
+    dossier_id: int | None,
+    dossier_code: str,
+    seq: int,
+    action: str,
+    from_status: str,
+    to_status: str,
+    actor: User | None,
+    actor_name_as_was: str,
+    payload: dict,
+    at: dt.datetime,
+    prev_hash: str,
+    state: dict,
+) -> DossierEvent:
+    """The (unsaved) event `seq` of a dossier, chained to `prev_hash`, under the signing key: the one place
+    an event's digest is computed. `_chain_event` (every workflow action) and `events_append_bulk` (the
+    calendar recompute) both build their rows here. `payload` must already be JSON-native (`json_native`),
+    `state` the dossier's audited columns as the event leaves them (`audit.dossier_state`)."""
+    key_id, _key = signing_key()
+    digest = event_digest(
+        dossier_code=dossier_code,
+        seq=seq,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor_id=actor.pk if actor is not None else None,
+        actor_name=actor_name_as_was,
+        payload=payload,
+        created_at=at,
+        prev_hash=prev_hash,
+        state=state,
+        key_id=key_id,
+    )
+    return DossierEvent(
+        dossier_id=dossier_id,
+        seq=seq,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        actor_name=actor_name_as_was,
+        payload=payload,
+        created_at=at,
+        prev_hash=prev_hash,
+        hash=digest,
+        key_id=key_id,
+        state=state,
+    )
+
+
 def _chain_event(
     dossier: Dossier, *, action: str, from_status: str, actor: User, payload: dict, at: dt.datetime
 ) -> DossierEvent:
@@ -136,41 +195,38 @@ def _chain_event(
 
     The event records `dossier`'s audited columns as they are now (`audit.dossier_state`): call it once the
     instance holds the state the row is about to be written with, or verify_audit reports the row as edited."""
-    payload = json_native(payload)
-    name = actor_name(actor)
-    state = dossier_state(dossier)
-    key_id, _key = signing_key()
-    digest = event_digest(
+    event = event_row(
+        dossier_id=dossier.pk,
         dossier_code=dossier.code,
         seq=dossier.version,
         action=action,
         from_status=from_status,
         to_status=dossier.status,
-        actor_id=actor.pk,
-        actor_name=name,
-        payload=payload,
-        created_at=at,
-        prev_hash=dossier.last_event_hash,
-        state=state,
-        key_id=key_id,
-    )
-    event = DossierEvent(
-        dossier=dossier,
-        seq=dossier.version,
-        action=action,
-        from_status=from_status,
-        to_status=dossier.status,
         actor=actor,
-        actor_name=name,
-        payload=payload,
-        created_at=at,
+        actor_name_as_was=actor_name(actor),
+        payload=json_native(payload),
+        at=at,
         prev_hash=dossier.last_event_hash,
-        hash=digest,
-        key_id=key_id,
-        state=state,
+        state=dossier_state(dossier),
     )
-    dossier.last_event_hash = digest
+    event.dossier = dossier
+    dossier.last_event_hash = event.hash
     return event
+
+
+# Called inside the transaction with the list of events written by `events_append_bulk` (a calendar
+# change moves thousands of dossiers at once): the per-event hooks are not called for them, so a consumer
+# (notifications, the national portal's outbox) handles the batch in a few statements.
+EVENT_BATCH_HOOKS: list[Callable[[list[DossierEvent]], None]] = []
+
+
+def events_append_bulk(events: list[DossierEvent], *, batch_size: int = 5000) -> None:
+    """Insert events built by `event_row` for many dossiers in a few statements and hand them to the
+    batch hooks. The caller has locked and version-checked the dossiers and stores their new
+    `version` (= the event's seq) and `last_event_hash` (= its hash) in the same transaction."""
+    DossierEvent.objects.bulk_create(events, batch_size=batch_size)
+    for hook in EVENT_BATCH_HOOKS:
+        hook(events)
 
 
 def _save_event(event: DossierEvent) -> None:
@@ -191,19 +247,52 @@ def _append_event(
     return event
 
 
+@dataclass(frozen=True)
+class DueMoments:
+    """A dossier's stored due moments: the legal one, the extended one (Form 04), the appointment."""
+
+    due_at: dt.datetime | None
+    extended_due_at: dt.datetime | None
+    appointment_at: dt.datetime | None
+
+
+def due_moments(
+    calendar,
+    *,
+    clock_started_at: dt.datetime,
+    budget_minutes: int,
+    paused_minutes: int,
+    apology_issued: bool,
+    extension_minutes: int,
+    extended_due_at: dt.datetime | None = None,
+) -> DueMoments:
+    """due_at = clock start + (limit + paused) working minutes in `calendar`; the appointment adds the
+    extension once Form 04 is issued. The one formula behind every stored due moment of a dossier: the
+    workflow applies it on each change, the calendar recompute (`recalendar`) on each calendar change."""
+    total = budget_minutes + paused_minutes
+    due = calendar.add_working_time(clock_started_at, total)
+    if apology_issued:
+        extended_due_at = calendar.add_working_time(clock_started_at, total + extension_minutes)
+        return DueMoments(due, extended_due_at, extended_due_at)
+    return DueMoments(due, extended_due_at, due)
+
+
 def _recompute_due(dossier: Dossier) -> None:
     """due_at = clock start + (limit + paused) working minutes; the appointment adds the extension."""
     if dossier.clock_started_at is None:
         return
-    total = dossier.budget_minutes + dossier.paused_minutes
-    dossier.due_at = add_working_time(dossier.clock_started_at, total)
-    if dossier.apology_issued:
-        dossier.extended_due_at = add_working_time(
-            dossier.clock_started_at, total + dossier.extension_minutes
-        )
-        dossier.appointment_at = dossier.extended_due_at
-    else:
-        dossier.appointment_at = dossier.due_at
+    moments = due_moments(
+        get_calendar(),
+        clock_started_at=dossier.clock_started_at,
+        budget_minutes=dossier.budget_minutes,
+        paused_minutes=dossier.paused_minutes,
+        apology_issued=dossier.apology_issued,
+        extension_minutes=dossier.extension_minutes,
+        extended_due_at=dossier.extended_due_at,
+    )
+    dossier.due_at = moments.due_at
+    dossier.extended_due_at = moments.extended_due_at
+    dossier.appointment_at = moments.appointment_at
 
 
 def _start_processing(dossier: Dossier, *, at: dt.datetime) -> list[DossierStep]:
@@ -283,8 +372,31 @@ def _save_new_steps(rows: list[DossierStep], dossier: Dossier) -> None:
     DossierStep.objects.bulk_create(rows)
 
 
+def _request_digest(**request) -> str:
+    """SHA-256 of what a creating request asked for, in canonical JSON: an idempotency key is bound to it."""
+    canonical = json.dumps(json_native(request), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _key_reused() -> Unprocessable:
+    return Unprocessable(
+        _(
+            "This Idempotency-Key was already used for a different request. Send the same request again to "
+            "get its dossier, or use a new key for a new dossier."
+        ),
+        code="idempotency_key_reused",
+    )
+
+
 def _create(
-    *, actor: User, key: str | None, dossier: Dossier, steps: list[DossierStep], action: str, payload: dict
+    *,
+    actor: User,
+    key: str | None,
+    dossier: Dossier,
+    steps: list[DossierStep],
+    action: str,
+    payload: dict,
+    request: dict | None = None,
 ) -> Dossier:
     """Store a new dossier once per idempotency key: a retried request gets the first dossier back.
 
@@ -298,8 +410,12 @@ def _create(
     the event — and the notification's outbox row when the task queue lives in the database.
     A retry is rare, so the key is not looked up first: the unique constraint on `idempotency_key`
     rejects the second INSERT and the first dossier is returned. The returned instance's `created`
-    tells which case it was.
+    tells which case it was. The key is bound to `request` (what the caller asked for): its digest is kept
+    in the first event, and the same key with another request is refused (422 idempotency_key_reused)
+    instead of silently answering with a dossier the caller did not ask for.
     """
+    if key and request is not None:
+        payload = {**payload, "request_digest": _request_digest(**request)}
     dossier.code = allocate_code(
         agency=dossier.receiving_agency, moment=dossier.received_at or dossier.submitted_at
     )
@@ -323,6 +439,10 @@ def _create(
     except IntegrityError:
         # Only a concurrent or repeated request with the same key can collide here (codes come from the upsert).
         if scoped and (existing := Dossier.objects.filter(idempotency_key=scoped).first()):
+            first = existing.events.filter(seq=1).values_list("payload", flat=True).first() or {}
+            recorded = first.get("request_digest")
+            if recorded is not None and recorded != payload.get("request_digest"):
+                raise _key_reused() from None
             existing.created = False
             return existing
         raise
@@ -398,8 +518,27 @@ def dossier_receive(
     }
     if documents_received is not None:
         payload["documents_received"] = documents_received
+    request = {
+        "action": A.RECEIVE,
+        "desk": desk.pk,
+        "procedure_version": procedure_version.pk,
+        "applicant": _applicant_fields(applicant),
+        "channel": channel,
+        "competent_agency": competent.pk,
+        "fees_amount": fees_amount,
+        "fees_note": fees_note,
+        "received_at": received_at,
+        "documents_received": documents_received,
+        "sets": sets,
+    }
     return _create(
-        actor=actor, key=idempotency_key, dossier=dossier, steps=steps, action=A.RECEIVE, payload=payload
+        actor=actor,
+        key=idempotency_key,
+        dossier=dossier,
+        steps=steps,
+        action=A.RECEIVE,
+        payload=payload,
+        request=request,
     )
 
 
@@ -448,8 +587,22 @@ def dossier_submit(
         "procedure": procedure_version.procedure.code,
         "procedure_version": procedure_version.number,
     }
+    request = {
+        "action": A.SUBMIT,
+        "procedure_version": procedure_version.pk,
+        "applicant": _applicant_fields(applicant),
+        "channel": channel,
+        "competent_agency": competent.pk,
+        "receiving_agency": receiving.pk,
+    }
     return _create(
-        actor=actor, key=idempotency_key, dossier=dossier, steps=[], action=A.SUBMIT, payload=payload
+        actor=actor,
+        key=idempotency_key,
+        dossier=dossier,
+        steps=[],
+        action=A.SUBMIT,
+        payload=payload,
+        request=request,
     )
 
 
@@ -599,6 +752,10 @@ def dossier_act(*, dossier_code: str, action: str, actor: User, version: int, **
     if action not in TRANSITIONS:
         raise InvalidInput(_("Unknown action."), code="unknown_action")
     with transaction.atomic():
+        # First the calendar (shared), then the dossier: a calendar change that is recomputing the open
+        # dossiers holds the calendar exclusively, so this action waits for it and then computes with the
+        # new calendar; taking the locks in the recompute's order means the two never deadlock.
+        calendar_for_write()
         dossier = (
             Dossier.objects.select_for_update(of=("self",))
             .select_related("procedure_version", "current_agency", "receiving_agency", "competent_agency")
@@ -612,7 +769,11 @@ def dossier_act(*, dossier_code: str, action: str, actor: User, version: int, **
         if not _can_see(dossier, actor, memberships, steps):
             raise NotFound(_("Dossier not found."), code="dossier_not_found")
         if dossier.version != version:
-            raise _stale()
+            if not _only_calendar_moves_since(dossier, version):
+                raise _stale()
+            # The officer saw the dossier before a calendar change moved its due moments: nothing they
+            # decided on changed, so the action goes ahead (on the new calendar) instead of being refused.
+            version = dossier.version
 
         roles = acting_roles(dossier, actor, TRANSITIONS[action].side, steps, memberships)
         now = timezone.now()
@@ -649,6 +810,17 @@ def dossier_act(*, dossier_code: str, action: str, actor: User, version: int, **
                 step.save()
         participants_sync(dossier, ctx.steps, known=known_agencies, due_changed=dossier.due_at != due_before)
     return dossier
+
+
+def _only_calendar_moves_since(dossier: Dossier, version: int) -> bool:
+    """Whether every event after `version` is a move of the due moments by a calendar change."""
+    if not 1 <= version < dossier.version:
+        return False
+    return not (
+        DossierEvent.objects.filter(dossier=dossier, seq__gt=version)
+        .exclude(action=A.APPOINTMENT_MOVED)
+        .exists()
+    )
 
 
 def _stale() -> Conflict:
@@ -1170,6 +1342,11 @@ def _on_link_applicant(ctx: _Context) -> dict:
     return {"account": account.pk, "account_name": actor_name(account), "previous_account": previous}
 
 
+def _on_appointment_moved(ctx: _Context) -> dict:
+    # Unreachable: the transition table gives no role this action (the calendar recompute writes it).
+    raise PermissionDenied(_("Your role does not allow this action."), code="role_not_allowed")
+
+
 _HANDLERS: dict[str, Callable[[_Context], dict]] = {
     A.SUBMIT: _on_submit,
     A.REQUEST_COMPLETION: _on_request_completion,
@@ -1195,5 +1372,6 @@ _HANDLERS: dict[str, Callable[[_Context], dict]] = {
     A.WITHDRAW: _on_withdraw,
     A.APOLOGISE_EXTEND: _on_apologise_extend,
     A.LINK_APPLICANT: _on_link_applicant,
+    A.APPOINTMENT_MOVED: _on_appointment_moved,
 }
 assert set(_HANDLERS) == set(A)

@@ -4,7 +4,8 @@
 legal due moment and every open step past its own, records each as a `DeadlineBreach` exactly once (the
 table's partial unique constraints make a repeated or concurrent run harmless), then claims the breaches
 nobody has announced yet with one conditional UPDATE and, after commit, e-mails them to the leaders of the
-agency answerable. Run it from cron (`manage.py sweep_deadlines`) or as the django-tasks task
+agency answerable. A breach a calendar change has withdrawn (`recalendar`: the due moment moved past now)
+no longer counts: the sweep records the dossier again if its new due moment passes too. Run it from cron (`manage.py sweep_deadlines`) or as the django-tasks task
 `tasks.sweep_deadlines_task`.
 """
 
@@ -49,7 +50,9 @@ def sweep_deadlines(*, now: dt.datetime | None = None) -> SweepReport:
     already recorded and notifies nothing already notified.
     """
     now = now or timezone.now()
-    recorded = DeadlineBreach.objects.filter(dossier=OuterRef("pk"), step__isnull=True)
+    recorded = DeadlineBreach.objects.filter(
+        dossier=OuterRef("pk"), step__isnull=True, withdrawn_at__isnull=True
+    )
     late_dossiers = (
         Dossier.objects.filter(status__in=RUNNING_STATUSES, due_at__lt=now)
         .exclude(Exists(recorded))
@@ -66,7 +69,7 @@ def sweep_deadlines(*, now: dt.datetime | None = None) -> SweepReport:
             due_at__lt=now,
             dossier__status__in=RUNNING_STATUSES,
         )
-        .exclude(Exists(DeadlineBreach.objects.filter(step=OuterRef("pk"))))
+        .exclude(Exists(DeadlineBreach.objects.filter(step=OuterRef("pk"), withdrawn_at__isnull=True)))
         .values_list("pk", "dossier_id", "agency_id", "due_at")
     )
     step_rows = [
@@ -96,7 +99,7 @@ def _claim_and_notify(now: dt.datetime) -> int:
     with transaction.atomic():
         ids = list(
             DeadlineBreach.objects.select_for_update(skip_locked=True)
-            .filter(notified_at__isnull=True)
+            .filter(notified_at__isnull=True, withdrawn_at__isnull=True)
             .values_list("pk", flat=True)
         )
         if not ids:
@@ -190,7 +193,7 @@ def overdue_dossiers(user: User, *, now: dt.datetime, agency: str | None = None)
         .prefetch_related(
             Prefetch(
                 "breaches",
-                queryset=DeadlineBreach.objects.filter(step__isnull=True),
+                queryset=DeadlineBreach.objects.filter(step__isnull=True, withdrawn_at__isnull=True),
                 to_attr="dossier_breaches",
             )
         )

@@ -18,6 +18,16 @@ def send_dossier_notification(dossier_id: int, seq: int) -> dict[str, str]:
 
 
 @task()
+def send_dossier_notifications(pairs: list[list[int]]) -> dict[str, int]:
+    """The notifications of many events at once ([dossier id, seq] pairs), e.g. after a calendar change."""
+    sent = 0
+    for dossier_id, seq in pairs:
+        outcome = notifications.notify_applicant(dossier_id, seq)
+        sent += outcome.email == "sent" or outcome.sms == "sent"
+    return {"events": len(pairs), "sent": sent}
+
+
+@task()
 def send_task_notice(dossier_id: int, seq: int) -> int:
     """E-mail the staff a dossier now waits on after event `seq` (a task arrived)."""
     return task_notices.notify_staff(dossier_id, seq)

@@ -131,6 +131,8 @@ TRANSITIONS: dict[str, Transition] = {
     # The desk, having checked the applicant's papers, links the dossier to the account they sign in
     # with (issue 10, item 1: links are never made from what a profile declares).
     A.LINK_APPLICANT: _t(set(S) - TERMINAL, SAME, {R.RECEIVING_OFFICER}, Side.DESK),
+    # No role takes it: only a change of the working calendar writes it (`recalendar`), on open dossiers.
+    A.APPOINTMENT_MOVED: _t(UNDECIDED, SAME, set(), Side.PROCESS),
 }
 
 assert set(TRANSITIONS) == set(A), "every action has a row"
@@ -190,6 +192,16 @@ def _check_facts(action: str, facts: Facts) -> None:
         )
 
 
+def _status_label(status: str) -> str:
+    """The state as people read it ("đang xử lý"), never its code ("in_progress")."""
+    if not status:
+        return _("not yet filed")
+    try:
+        return str(S(status).label)
+    except ValueError:
+        return status
+
+
 def guard(status: str, action: str, roles: set[str] | frozenset[str], facts: Facts | None = None) -> str:
     """The status a dossier in `status` moves to when someone holding `roles` takes `action`.
 
@@ -202,7 +214,8 @@ def guard(status: str, action: str, roles: set[str] | frozenset[str], facts: Fac
         raise _not_now(_("Unknown action."), "unknown_action")
     if status not in transition.sources:
         raise _not_now(
-            _("This action is not possible while the dossier is %(status)s.") % {"status": status or "new"}
+            _("This action is not possible while the dossier is %(status)s.")
+            % {"status": _status_label(status)}
         )
     if not transition.roles & set(roles):
         raise PermissionDenied(_("Your role does not allow this action."), code="role_not_allowed")

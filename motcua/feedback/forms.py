@@ -55,6 +55,13 @@ class PublicSearchForm(forms.Form):
 
 class LookupForm(forms.Form):
     code = forms.CharField(label=_("Tracking code"), max_length=30)
+    phone_last4 = forms.RegexField(
+        label=_("Last 4 digits of your phone (to read your answer)"),
+        regex=r"^\d{4}$",
+        required=False,
+        max_length=4,
+        error_messages={"invalid": _("Enter the last 4 digits of the phone number you gave.")},
+    )
 
 
 class VersionForm(forms.Form):

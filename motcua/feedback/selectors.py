@@ -143,3 +143,44 @@ def categories_active() -> QuerySet[PetitionCategory]:
 def petition_history(petition: Petition):
     """The events of `petition`, oldest first (the caller has already checked it may see it)."""
     return petition.events.order_by("created_at", "id")
+
+
+def petitions_of_submitter(user) -> QuerySet[Petition]:
+    """The petitions `user` sent while signed in, newest first: theirs to read in full, answers included,
+    published or not (issue 9 item 12)."""
+    if not user.is_authenticated:
+        return Petition.objects.none()
+    return (
+        Petition.objects.filter(submitter=user)
+        .select_related("category", "agency")
+        .order_by("-received_at", "-id")
+    )
+
+
+def petition_for_submitter(user, *, code: str) -> Petition:
+    """One of `user`'s own petitions; NotFound for any other (no hint whether it exists)."""
+    petition = petitions_of_submitter(user).filter(code=code.strip().upper()).first()
+    if petition is None:
+        raise NotFound(_("No petition has the code %(code)s.") % {"code": code}, code="petition_not_found")
+    return petition
+
+
+def petition_private(*, code: str, phone_last4: str) -> Petition:
+    """A petition with its (possibly unpublished) answer, for whoever holds its code and the last 4 digits
+    of the phone it was sent with: the person who asked, signed in or not. A wrong code and a wrong phone
+    give the same NotFound."""
+    import hmac
+    import re
+
+    not_found = NotFound(_("No petition matches this code and phone number."), code="petition_not_found")
+    if not re.fullmatch(r"\d{4}", phone_last4 or ""):
+        raise not_found
+    petition = (
+        Petition.objects.select_related("category", "agency")
+        .filter(code=(code or "").strip().upper())
+        .first()
+    )
+    digits = re.sub(r"\D", "", petition.submitter_phone) if petition else ""
+    if petition is None or len(digits) < 4 or not hmac.compare_digest(digits[-4:], phone_last4):
+        raise not_found
+    return petition

@@ -25,6 +25,7 @@ from motcua.feedback.choices import PetitionAction as A
 from motcua.feedback.choices import PetitionChannel
 from motcua.feedback.codes import allocate_code
 from motcua.feedback.models import Open311Client, Petition, PetitionCategory, PetitionEvent
+from motcua.feedback.notifications import queue_notification
 from motcua.feedback.selectors import actor_capacities, petitions_visible_to
 from motcua.org.models import Agency, User
 from motcua.workdays.selectors import due_after
@@ -108,6 +109,7 @@ def _transition(
         petition.search_text = _search_text(petition)
         Petition.objects.filter(pk=petition.pk).update(search_text=petition.search_text)
     _event(petition, action=action, from_status=from_status, actor=actor, note=note)
+    queue_notification(petition, action)
     return petition
 
 
@@ -185,6 +187,7 @@ def _create(
             if actor_name is None:  # a submission's actor is the submitter, signed in or not
                 actor_name = _actor_name(actor) or name
             _event(petition, action=action, from_status=workflow.NEW, actor=actor, actor_name=actor_name)
+            queue_notification(petition, action)
     except Exception:
         if stored_name:
             petition.attachment.storage.delete(stored_name)

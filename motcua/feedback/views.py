@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -135,14 +136,39 @@ def public_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def lookup(request: HttpRequest) -> HttpResponse:
+    """The status of any petition by its code; with the last 4 digits of the phone it was sent with, its
+    content and answer too (a private answer is read here by the person who asked)."""
     form = LookupForm(request.GET or None)
     petition = None
+    private = False
     if form.is_valid():
+        code, last4 = form.cleaned_data["code"], form.cleaned_data["phone_last4"]
         try:
-            petition = selectors.petition_status(code=form.cleaned_data["code"])
+            if last4:
+                petition, private = selectors.petition_private(code=code, phone_last4=last4), True
+            else:
+                petition = selectors.petition_status(code=code)
         except NotFound as exc:
-            form.add_error("code", exc.message)
-    return render(request, "feedback/lookup.html", {"form": form, "petition": petition})
+            form.add_error("phone_last4" if last4 else "code", exc.message)
+    return render(request, "feedback/lookup.html", {"form": form, "petition": petition, "private": private})
+
+
+@login_required
+def my_petitions(request: HttpRequest) -> HttpResponse:
+    """The petitions the signed-in person sent, with their answers."""
+    petitions = Paginator(selectors.petitions_of_submitter(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "feedback/mine.html", {"page": petitions})
+
+
+@login_required
+def my_petition(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        petition = selectors.petition_for_submitter(request.user, code=code)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "feedback/mine_detail.html", {"petition": petition})
 
 
 # --- staff pages ---------------------------------------------------------------------------------------

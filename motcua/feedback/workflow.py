@@ -63,7 +63,8 @@ def guard(status: str, action: str, capacities: set[str] | frozenset[str]) -> st
         raise Conflict(_("Unknown action."), code="unknown_action")
     if status not in transition.sources:
         raise Conflict(
-            _("This action is not possible while the petition is %(status)s.") % {"status": status or "new"},
+            _("This action is not possible while the petition is %(status)s.")
+            % {"status": str(S(status).label).lower() if status in S.values else _("new")},
             code="transition_not_allowed",
         )
     if not transition.capacities & set(capacities):

@@ -66,8 +66,13 @@ class ApplicantForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, version=None, **kwargs):
+    def __init__(self, *args, version=None, locked: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, value in (locked or {}).items():
+            # Vouched for by VNeID: shown, never taken from the posted form (the service enforces it too).
+            self.fields[name].disabled = True
+            self.fields[name].initial = value
+            self.fields[name].help_text = _("Verified by VNeID; it cannot be changed here.")
         if version is not None and version.competent_agency_id is None:
             # Only the communes and wards whose People's Committee may decide it, never the province's.
             self.fields["competent_agency"].queryset = deciding_agencies(version)

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from motcua.catalog.choices import TimeLimitUnit
 from motcua.catalog.models import ProcedureVersion
 from motcua.core.errors import NotFound
+from motcua.dossiers.choices import TERMINAL_STATUSES
 from motcua.dossiers.choices import DossierAction as A
 from motcua.dossiers.choices import DossierStatus as S
 from motcua.dossiers.models import Dossier, DossierEvent
@@ -234,7 +235,7 @@ def dossier_timeline(dossier: Dossier) -> list[TimelineEntry]:
 @dataclass(frozen=True)
 class Stage:
     label: str
-    state: str  # done | current | todo
+    state: str  # done | current | todo | final (where a closed dossier ended)
 
 
 def dossier_progress(dossier: Dossier) -> list[Stage]:
@@ -256,6 +257,9 @@ def dossier_progress(dossier: Dossier) -> list[Stage]:
             stages.append(Stage(str(STATUS_LABELS[current]), "current"))
     if current not in MAIN_PATH and current in (S.REJECTED, S.STOPPED, S.WITHDRAWN):
         stages = [s for s in stages if s.state != "todo"]
+    if current in TERMINAL_STATUSES:
+        # Where a closed dossier ended is not a stage under way: it reads "closed", not "now".
+        stages = [Stage(s.label, "final") if s.state == "current" else s for s in stages]
     return stages
 
 

@@ -188,8 +188,15 @@ def _delete_files(names: list[str]) -> None:
         default_storage.delete(name)
 
 
+def _lock_verified(owner: User, data: dict[str, str]) -> dict[str, str]:
+    """A verified account files under the identity VNeID vouched for, whatever the form sent."""
+    from motcua.org.selectors import verified_applicant
+
+    return {**data, **verified_applicant(owner)}
+
+
 def _applicant_data(draft: Draft) -> ApplicantData:
-    data = _clean_applicant(draft.applicant)
+    data = _lock_verified(draft.owner, _clean_applicant(draft.applicant))
     return ApplicantData(**data)
 
 
@@ -233,7 +240,7 @@ def draft_save(
     Conflict `stale_draft` when the draft was saved elsewhere since `version` (another device or tab):
     nothing is overwritten; Conflict `draft_submitted` once it is submitted.
     """
-    data = _clean_applicant(applicant)
+    data = _lock_verified(actor, _clean_applicant(applicant))
     note = _clean_note(note)
     with transaction.atomic():
         draft = _locked_draft(actor, draft_id)

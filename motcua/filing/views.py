@@ -29,6 +29,7 @@ from motcua.dossiers.views import result_file_response
 from motcua.filing import selectors, services
 from motcua.filing.choices import DraftStatus
 from motcua.filing.forms import ApplicantForm, RatingForm, SubmitForm, SupplementForm
+from motcua.org.selectors import verified_applicant
 from motcua.ratings.services import rating_submit
 
 OTHER = "other"
@@ -119,7 +120,7 @@ def _draft_context(request: HttpRequest, draft, form=None, file_errors=None) -> 
         initial = {**draft.applicant, "version": draft.version, "note": draft.answers.get("note", "")}
         if needs_agency:
             initial["competent_agency"] = draft.competent_agency_id
-        form = ApplicantForm(initial=initial, version=version)
+        form = ApplicantForm(initial=initial, version=version, locked=verified_applicant(request.user))
     attachments = list(selectors.attachments_for(request.user, draft))
     slots = [
         {
@@ -173,7 +174,9 @@ def _draft_page(request: HttpRequest, pk: int, sent: dict[str, list[str]]) -> Ht
             messages.success(request, _("The file was removed."))
         return redirect("filing:draft", pk=draft.pk)
 
-    form = ApplicantForm(request.POST, version=draft.procedure_version)
+    form = ApplicantForm(
+        request.POST, version=draft.procedure_version, locked=verified_applicant(request.user)
+    )
     if not form.is_valid():
         return render(request, "filing/draft.html", _draft_context(request, draft, form), status=400)
     try:

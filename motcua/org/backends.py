@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from motcua.org.selectors import user_by_identifier
+from motcua.org.selectors import staff_agency_ids, user_by_identifier
 
 
 class EmailOrPhoneBackend(ModelBackend):
@@ -23,5 +24,8 @@ class EmailOrPhoneBackend(ModelBackend):
             get_user_model()().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
+            if not settings.MOTCUA_CITIZEN_PASSWORDS and not staff_agency_ids(user) and not user.is_superuser:
+                # Citizens sign in with VNeID only (MOTCUA_CITIZEN_PASSWORDS off); staff keep their password.
+                return None
             return user
         return None

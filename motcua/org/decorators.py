@@ -2,9 +2,10 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from motcua.org.selectors import staff_agency_ids
 
@@ -18,6 +19,19 @@ def staff_required(view):
     def wrapped(request: HttpRequest, *args, **kwargs):
         if not staff_agency_ids(request.user):
             raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def citizen_passwords_required(view):
+    """The page exists only while citizens may have local passwords (MOTCUA_CITIZEN_PASSWORDS): without
+    them, registration, verification and password reset are gone and citizens sign in with VNeID."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not settings.MOTCUA_CITIZEN_PASSWORDS:
+            raise Http404
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -77,7 +77,7 @@ class Agency(TimeStampedModel):
         validators=[
             RegexValidator(
                 r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}$",
-                _("Use the format V1V2V3.Z1Z2.Y1Y2.MX1X2, e.g. 000.00.53.H48."),
+                _("Use the format V1V2V3.Z1Z2.Y1Y2.MX1X2, e.g. 000.00.53.H52."),
             )
         ],
         help_text=_("Mã định danh điện tử (format V1V2V3.Z1Z2.Y1Y2.MX1X2); it prefixes dossier codes."),

@@ -134,11 +134,27 @@ def applicant_defaults(user: User) -> dict[str, str]:
     values = {
         "applicant_name": user.full_name,
         "applicant_identifier": user.tax_code or user.personal_identifier,
+        "applicant_authorised_person": user.representative_name if user.tax_code else "",
         "applicant_phone": user.phone,
         "applicant_email": user.email,
         "applicant_address": user.address,
     }
     return {key: value for key, value in values.items() if value}
+
+
+def verified_applicant(user: User) -> dict[str, str]:
+    """The applicant fields (plain keys: name, identifier, authorised_person) that a verified account files
+    with and cannot change by hand: VNeID's name and identifier, or a business's name, tax code and the
+    person who signed in for it. Empty for an account whose identity is not verified."""
+    if not user.is_authenticated or not user.identity_verified:
+        return {}
+    if user.tax_code:
+        return {
+            "name": user.full_name,
+            "identifier": user.tax_code,
+            "authorised_person": user.representative_name,
+        }
+    return {"name": user.full_name, "identifier": user.personal_identifier}
 
 
 CONTACT_CHANGE_PURPOSES = (VerificationPurpose.CHANGE_EMAIL, VerificationPurpose.CHANGE_PHONE)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from motcua.core import ratelimit
 from motcua.core.errors import DomainError
-from motcua.org import selectors, services
+from motcua.org import selectors, services, vneid
 from motcua.org.forms import (
     ContactCodeForm,
     EmailPasswordResetForm,
@@ -56,6 +56,12 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["vneid_available"] = vneid.is_available(self.request)
+        context["local_vneid"] = settings.MOTCUA_LOCAL_IDP and not settings.MOTCUA_VNEID_DISCOVERY_URL
+        return context
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

@@ -190,9 +190,9 @@ STATUS_EXPLAINED = {
     DossierStatus.SUSPENDED: gettext_lazy(
         "Processing is paused while something outside the agency is awaited, such as a fee to be paid."
     ),
-    DossierStatus.RESULT_READY: gettext_lazy("The result is ready: you can collect it."),
-    DossierStatus.RETURNED: gettext_lazy("The result has been handed over. The dossier is closed."),
-    DossierStatus.STOPPED: gettext_lazy("Processing was stopped by notice. The dossier is closed."),
+    DossierStatus.RESULT_READY: gettext_lazy("You can collect the result."),
+    DossierStatus.RETURNED: gettext_lazy("You have received the result, and the dossier is closed."),
+    DossierStatus.STOPPED: gettext_lazy("The notice you were given explains why. The dossier is closed."),
     DossierStatus.WITHDRAWN: gettext_lazy("The dossier was withdrawn at the applicant's request."),
 }
 
@@ -201,7 +201,7 @@ class TrackForm(forms.Form):
     ma = forms.CharField(
         label=gettext_lazy("Dossier code"),
         max_length=40,
-        help_text=gettext_lazy("As printed on your receipt, e.g. 000.00.31.H48-260302-0001."),
+        help_text=gettext_lazy("As printed on your receipt, e.g. 000.00.31.H52-260302-0001."),
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
         ),

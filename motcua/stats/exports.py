@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from motcua.core.cells import xlsx_protect_row
 from motcua.stats.figures import COLUMN_LABELS, COLUMN_ORDER, Report
 from motcua.stats.service_index import GROUPS, ServiceIndex
 
@@ -54,6 +55,7 @@ def report_xlsx(report: Report) -> bytes:
             round(rate * 100, 2) if rate is not None else None
         ]
         ws.append(values)
+        xlsx_protect_row(ws[ws.max_row])
     total = ["", _("Total")] + ([""] if report.by_month else [])
     rate = report.on_time_rate
     total += [report.total[c] for c in COLUMN_ORDER] + [round(rate * 100, 2) if rate is not None else None]
@@ -137,6 +139,7 @@ def service_index_xlsx(index: ServiceIndex) -> bytes:
                 i.note,
             ]
         )
+        xlsx_protect_row(ws[ws.max_row])
     ws.append(["", "", _("Total"), "", None, None, None, index.score, index.points_computable, ""])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)

@@ -360,6 +360,32 @@ class WorkCalendar:
         whole, rest = divmod(elapsed, US_PER_MINUTE)
         return whole if rest == 0 else elapsed / US_PER_MINUTE
 
+    def remap(self, start: datetime, due: datetime, previous: WorkCalendar) -> datetime:
+        """The due moment, in this calendar, of a limit that `previous` put at `due` counting from `start`:
+        the moment that leaves after `start` the working time `previous` counted between `start` and
+        `due`. What a stored due moment becomes when the calendar changes (a day off declared between
+        `start` and `due` moves it one working day later); exact to the microsecond.
+
+        `due` must not be before `start`.
+        """
+        amount = previous._working_us(start, due)
+        if amount < 0:
+            raise ValueError("The due moment comes before its start.")
+        return self._add(start, amount)
+
+    def _working_us(self, start: datetime, end: datetime) -> int:
+        local_start, local_end = self._to_local(start), self._to_local(end)
+        table = self._table
+        first, last = local_start.toordinal() - table.base, local_end.toordinal() - table.base
+        if not (0 <= first < table.days and 0 <= last < table.days):
+            table = self._covering(
+                min(local_start.year, local_end.year), max(local_start.year, local_end.year)
+            )
+            first, last = local_start.toordinal() - table.base, local_end.toordinal() - table.base
+        return self._worked(table, last, _time_of_day_us(local_end)) - self._worked(
+            table, first, _time_of_day_us(local_start)
+        )
+
     def is_working_time(self, moment: datetime) -> bool:
         """Whether `moment` falls in an office session of a working day (sessions are half-open)."""
         local = self._to_local(moment)

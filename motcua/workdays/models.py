@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.models import TimeStampedModel
@@ -160,3 +162,70 @@ class OfficeSession(TimeStampedModel):
                     )
                     % {"other": other}
                 )
+
+
+class CalendarChange(models.Model):
+    """One change of the working calendar, kept for the record: which declaration, by whom, when, and how
+    many open dossiers and steps it moved. The events of the moved dossiers name it.
+
+    Its id is the calendar's revision: a calendar built from the database carries the id of the latest
+    change, and the workflow compares it before computing a due moment (`selectors.calendar_for_write`).
+    """
+
+    class Action(models.TextChoices):
+        DECLARED = "declared", _("declared")
+        REMOVED = "removed", _("removed")
+        SESSIONS = "sessions", _("office sessions changed")
+
+    action = models.CharField(_("change"), max_length=20, choices=Action.choices)
+    day = models.DateField(_("date"), null=True, blank=True, help_text=_("Empty for office sessions."))
+    kind = models.CharField(_("kind"), max_length=20, choices=DayKind.choices, blank=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(_("by"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    moved_dossiers = models.PositiveIntegerField(_("dossiers moved"), default=0)
+    moved_steps = models.PositiveIntegerField(_("steps moved"), default=0)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("calendar change")
+        verbose_name_plural = _("calendar changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=["declared", "removed", "sessions"]),
+                name="workdays_change_action_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def describe(self) -> str:
+        """One line for a citizen: what changed on which day, and why."""
+        if self.action == self.Action.SESSIONS:
+            return str(_("Office hours changed"))
+        kind = DayKind(self.kind).label if self.kind in DayKind.values else self.kind
+        if self.action == self.Action.REMOVED:
+            text = _("%(day)s is no longer declared (%(kind)s)")
+        else:
+            text = _("%(day)s declared: %(kind)s")
+        line = text % {"day": f"{self.day:%d/%m/%Y}", "kind": str(kind).lower()}
+        return f"{line} — {self.reason}" if self.reason else line
+
+
+class CalendarLock(models.Model):
+    """The one row (pk=1) that orders calendar changes against the workflow: a change locks it FOR UPDATE
+    for its whole transaction; each workflow action locks it FOR SHARE before it computes a due moment. An
+    officer acting during a recompute therefore waits for it (seconds at most) and then computes with the
+    new calendar; actions never wait for each other."""
+
+    revision = models.PositiveIntegerField(default=0, help_text="The id of the latest CalendarChange.")
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="workdays_calendar_lock_single")]
+
+    def __str__(self) -> str:
+        return f"calendar revision {self.revision}"

@@ -12,12 +12,13 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import QuerySet
 
 from motcua.core.localcache import LocalCache
 from motcua.workdays.calendar import Number, Schedule, WorkCalendar
 from motcua.workdays.choices import DayKind
-from motcua.workdays.models import DayOverride, OfficeSession
+from motcua.workdays.models import CalendarLock, DayOverride, OfficeSession
 
 CALENDAR_TTL_SECONDS = 60
 calendar_cache = LocalCache("workdays:calendar", ttl=CALENDAR_TTL_SECONDS)
@@ -35,12 +36,26 @@ def forget_calendar() -> None:
     calendar_cache.clear()
 
 
-def build_calendar() -> WorkCalendar:
-    """A fresh calendar from the database (overrides, office sessions) and settings (no caching)."""
+def build_calendar(
+    *, declare: tuple[date, str, str] | None = None, remove: date | None = None
+) -> WorkCalendar:
+    """A fresh calendar from the database (overrides, office sessions) and settings (no caching), tagged
+    with its `revision` (the id of the latest `CalendarChange`).
+
+    `declare=(day, kind, reason)` or `remove=day` give the calendar as it would be after that change,
+    without writing it: the preview of a declaration is computed on it.
+    """
     days_off: dict[date, str] = {}
     working_days: dict[date, str] = {}
     for day, kind, reason in DayOverride.objects.values_list("day", "kind", "reason"):
         (working_days if kind == DayKind.WORKING_DAY else days_off)[day] = reason
+    if declare is not None or remove is not None:
+        changed_day = declare[0] if declare is not None else remove
+        days_off.pop(changed_day, None)
+        working_days.pop(changed_day, None)
+        if declare is not None:
+            day, kind, reason = declare
+            (working_days if kind == DayKind.WORKING_DAY else days_off)[day] = reason
 
     all_year: list[tuple] = []
     by_season: dict[tuple, list[tuple]] = defaultdict(list)
@@ -56,7 +71,7 @@ def build_calendar() -> WorkCalendar:
         Schedule(tuple(pairs), valid_from, valid_to) for (valid_from, valid_to), pairs in by_season.items()
     ]
 
-    return WorkCalendar(
+    calendar = WorkCalendar(
         sessions=all_year,
         seasons=seasons,
         days_off=days_off,
@@ -65,6 +80,35 @@ def build_calendar() -> WorkCalendar:
         workday_hours=settings.MOTCUA_WORKDAY_HOURS,
         language=_holiday_language(),
     )
+    calendar.revision = CalendarLock.objects.filter(pk=1).values_list("revision", flat=True).first() or 0
+    return calendar
+
+
+_LOCK_SHARED_SQL = {
+    "postgresql": "SELECT revision FROM workdays_calendarlock WHERE id = 1 FOR SHARE",
+    # SQLite has one writer at a time: a recompute holds the database's write lock until it commits.
+    "sqlite": "SELECT revision FROM workdays_calendarlock WHERE id = 1",
+}
+
+
+def calendar_for_write() -> WorkCalendar:
+    """The working calendar a write must compute its due moments with, called inside its transaction.
+
+    Locks the calendar's revision FOR SHARE (PostgreSQL) until the transaction ends, so no calendar change
+    can commit meanwhile, and an action that starts while a change recomputes the open dossiers waits for
+    it. If this process still holds a calendar older than the committed revision (another process changed
+    it and the shared cache has not told this one yet), it is rebuilt: no due moment is computed from the
+    old calendar.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_SHARED_SQL.get(connection.vendor, _LOCK_SHARED_SQL["sqlite"]))
+        row = cursor.fetchone()
+    revision = row[0] if row else 0
+    calendar = get_calendar()
+    if getattr(calendar, "revision", None) != revision:
+        calendar_cache.clear()
+        calendar = get_calendar()
+    return calendar
 
 
 def _holiday_language() -> str:

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from motcua.catalog import publication_selectors as selectors
 from motcua.catalog import publication_services as services
@@ -37,8 +37,10 @@ def _english():
         yield
 
 
-SIGNED_ON = dt.date(2026, 3, 2)
-EFFECTIVE_ON = dt.date(2026, 3, 16)
+# Signed today, effective in two weeks: a decision whose effective date has already come takes effect at
+# its signature (test_publication_effect.py), so the scheduling tests sign ahead of the date.
+SIGNED_ON = timezone.localdate()
+EFFECTIVE_ON = SIGNED_ON + dt.timedelta(days=14)
 
 
 @pytest.fixture
@@ -378,18 +380,18 @@ def test_publish_scheduled_command_is_safe_to_run_daily(org, catalog):
     )
     to_signed(org, decision, number="7/QĐ-UBND")
     out = io.StringIO()
-    call_command("publish_scheduled", "--date", "2026-03-15", stdout=out)
+    call_command("publish_scheduled", "--date", str(EFFECTIVE_ON - dt.timedelta(days=1)), stdout=out)
     assert "0 decision(s) applied" in out.getvalue()
     for _run in range(2):
-        call_command("publish_scheduled", "--date", "2026-03-16", stdout=out)
-        call_command("catalog_refresh", "--date", "2026-03-16", stdout=io.StringIO())
+        call_command("publish_scheduled", "--date", str(EFFECTIVE_ON), stdout=out)
+        call_command("catalog_refresh", "--date", str(EFFECTIVE_ON), stdout=io.StringIO())
     decision.refresh_from_db()
     assert (
         decision.status == PublicationStatus.EFFECTIVE and decision.events.filter(action="apply").count() == 1
     )
     assert "1.001193" not in current_codes()
     with pytest.raises(CommandError):
-        call_command("publish_scheduled", "--date", "16/03/2026")
+        call_command("publish_scheduled", "--date", EFFECTIVE_ON.strftime("%d/%m/%Y"))
 
 
 def test_a_faulty_decision_does_not_block_the_others(org, catalog):
@@ -524,8 +526,8 @@ def test_the_chairman_signs_on_the_page(org, catalog, client):
             "action": "sign",
             "version": decision.version,
             "number": "5/QĐ-UBND",
-            "signed_on": "2026-03-02",
-            "effective_on": "2026-03-16",
+            "signed_on": str(SIGNED_ON),
+            "effective_on": str(EFFECTIVE_ON),
         },
     )
     decision.refresh_from_db()

@@ -584,3 +584,26 @@ def test_the_example_row_of_the_documentation_imports(org):
     assert result.errors == []
     data = result.rows[0].data
     assert (data.code, len(data.documents), len(data.fees), len(data.steps)) == ("1.000894", 2, 1, 3)
+
+
+@pytest.mark.django_db
+def test_csv_export_escapes_formula_like_cells_and_reads_them_back(org):
+    # Issue 10, item 4: = + - @ tab CR at the start of a CSV cell would run in Excel; an apostrophe stops it.
+    for data in catalog():
+        procedure_version_save(data=data, today=TODAY)
+    exported = export_procedures("csv").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(exported)))
+    column = COLUMN_KEYS.index("time_limit_text")
+    assert rows[1][column] == '\'=3 ngày, "ngay"; trong ngày'
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
+    parsed = parse_procedures(io.BytesIO(exported.encode("utf-8-sig")), "export.csv")
+    assert parsed.rows[0].data.time_limit_text == '=3 ngày, "ngay"; trong ngày'
+
+
+@pytest.mark.django_db
+def test_xlsx_export_marks_formula_like_cells_as_quoted_text(org):
+    for data in catalog():
+        procedure_version_save(data=data, today=TODAY)
+    sheet = openpyxl.load_workbook(io.BytesIO(export_procedures("xlsx"))).worksheets[0]
+    cell = sheet.cell(2, COLUMN_KEYS.index("time_limit_text") + 1)
+    assert cell.data_type == "s" and cell.quotePrefix

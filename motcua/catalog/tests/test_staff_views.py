@@ -24,15 +24,15 @@ def _csv(rows):
 
 
 @pytest.fixture
-def reviewer(client):
+def administrator(client):
     UnitLevelFactory(code="commune")
     user = UserFactory(is_staff=True)
-    MembershipFactory(user=user, agency=AgencyFactory(), role=Role.OFFICE_REVIEWER)
+    MembershipFactory(user=user, agency=AgencyFactory(), role=Role.ADMINISTRATOR)
     client.force_login(user)
     return user
 
 
-def test_reviewer_imports_a_good_file(client, reviewer):
+def test_administrator_imports_a_good_file(client, administrator):
     good = _csv(
         [["1.000894", "Đăng ký kết hôn", "Hộ tịch", "commune", "1", "Tiếp nhận | receiving_officer | 1"]]
     )
@@ -41,7 +41,7 @@ def test_reviewer_imports_a_good_file(client, reviewer):
     assert Procedure.objects.filter(code="1.000894").exists()
 
 
-def test_a_bad_row_imports_nothing_and_is_listed(client, reviewer):
+def test_a_bad_row_imports_nothing_and_is_listed(client, administrator):
     bad = _csv(
         [
             ["1.000894", "Đăng ký kết hôn", "Hộ tịch", "commune", "1", "Tiếp nhận | receiving_officer | 1"],
@@ -60,9 +60,30 @@ def test_a_specialist_may_not_import(client):
     assert client.get("/admin/catalog/import/").status_code == 403
 
 
-def test_export_downloads_the_catalog(client, reviewer):
+def test_export_downloads_the_catalog(client, administrator):
     make_procedure()
     response = client.get("/admin/catalog/export.csv")
     assert response.status_code == 200
     assert "1.000894" in response.content.decode("utf-8-sig")
     assert client.get("/admin/catalog/export.pdf").status_code == 403
+
+
+def test_the_direct_import_says_it_bypasses_a_decision(client, administrator):
+    """Issue 9 item 9: the page says what the import skips and points to the decisions."""
+    page = client.get("/admin/catalog/import/").content.decode()
+    assert "data-bypass-warning" in page and "/van-phong/quyet-dinh/xu-ly/" in page
+
+
+def test_an_office_reviewer_goes_through_a_decision_not_the_import(client):
+    """Issue 9 item 9: the direct import is the administrator's alone; the reviewer may still export."""
+    user = UserFactory(is_staff=True)
+    MembershipFactory(user=user, agency=AgencyFactory(), role=Role.OFFICE_REVIEWER)
+    client.force_login(user)
+    response = client.get("/admin/catalog/import/")
+    assert response.status_code == 403
+    good = _csv(
+        [["1.000894", "Đăng ký kết hôn", "Hộ tịch", "commune", "1", "Tiếp nhận | receiving_officer | 1"]]
+    )
+    assert client.post("/admin/catalog/import/", {"file": good}).status_code == 403
+    assert not Procedure.objects.exists()
+    assert client.get("/admin/catalog/export.csv").status_code == 200

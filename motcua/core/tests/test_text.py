@@ -44,3 +44,33 @@ def test_nul_characters_are_refused_with_a_clear_400(client, db):
     )
     assert response.status_code == 400
     assert client.get("/thu-tuc/", {"q": "x\x00"}).status_code == 400
+
+
+def test_vietnamese_order_puts_each_letter_where_the_alphabet_does():
+    from motcua.core.text import vietnamese_sort_key
+
+    names = [
+        "Xuất bản",
+        "Đất đai",
+        "Y tế",
+        "Dược",
+        "Giáo dục",
+        "Ăn uống",
+        "An toàn",
+        "Bán hàng",
+        "Hội",
+        "Hộ tịch",
+    ]
+    assert sorted(names, key=vietnamese_sort_key) == [
+        "An toàn",
+        "Ăn uống",
+        "Bán hàng",
+        "Dược",
+        "Đất đai",
+        "Giáo dục",
+        "Hộ tịch",
+        "Hội",
+        "Xuất bản",
+        "Y tế",
+    ]
+    assert sorted(["ạ", "á", "a", "ã", "à", "ả"], key=vietnamese_sort_key) == ["a", "à", "ả", "ã", "á", "ạ"]

@@ -53,6 +53,20 @@ def test_receive_then_act_with_versions(world, call):
     assert [e["action"] for e in detail["events"]] == ["receive", "forward"] and len(detail["steps"]) == 3
 
 
+def test_an_idempotency_key_reused_with_another_body_is_refused_with_422(world, call):
+    first = call("post", "/api/v1/dossiers", world.officer, receive_body(world), HTTP_IDEMPOTENCY_KEY="k7")
+    assert first.status_code == 201
+    other = receive_body(world, applicant={"name": "Lò Thị Bình", "identifier": "014090000002"})
+    reused = call("post", "/api/v1/dossiers", world.officer, other, HTTP_IDEMPOTENCY_KEY="k7")
+    assert reused.status_code == 422, reused.content
+    assert reused.json()["code"] == "idempotency_key_reused" and "Idempotency-Key" in reused.json()["message"]
+    # The same body again is still the retry it always was; another key is another dossier.
+    again = call("post", "/api/v1/dossiers", world.officer, receive_body(world), HTTP_IDEMPOTENCY_KEY="k7")
+    assert again.status_code == 200 and again.json()["code"] == first.json()["code"]
+    new = call("post", "/api/v1/dossiers", world.officer, other, HTTP_IDEMPOTENCY_KEY="k8")
+    assert new.status_code == 201 and new.json()["code"] != first.json()["code"]
+
+
 def test_scope_on_reads(world, call):
     mine = call("post", "/api/v1/dossiers", world.officer, receive_body(world)).json()["code"]
     theirs = call(

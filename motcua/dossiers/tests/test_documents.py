@@ -377,3 +377,25 @@ def test_reception_refuses_documents_not_on_the_list(world, kwargs):
 
     with pytest.raises(InvalidInput):
         world.receive(**kwargs)
+
+
+def test_the_register_xlsx_keeps_a_formula_like_applicant_name_as_text(world, story, clock, client):
+    # Issue 10, item 4: a citizen's name is typed by the citizen; the officer opens the register in Excel.
+    clock.set(at(3, 8))
+    evil = '=HYPERLINK("http://evil.example/","Bấm vào đây")'
+    world.receive(
+        at=at(3, 8), applicant=world.applicant(name=evil, identifier="014090000009", address="@SUM(1+1)")
+    )
+    query = {"agency": world.commune.identifier, "from": "2026-03-01", "to": "2026-03-31"}
+    sheet = load_workbook(
+        io.BytesIO(_get(client, world.officer, "register_xlsx", **query).content)
+    ).worksheets[0]
+    cells = [
+        cell
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value in (evil,) or str(cell.value).startswith("@")
+    ]
+    assert {cell.value for cell in cells} >= {evil}
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in cells)
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)

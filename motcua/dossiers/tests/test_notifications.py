@@ -16,6 +16,7 @@ from motcua.dossiers.services import dossier_act
 @pytest.fixture(autouse=True)
 def sms_outbox(settings):
     settings.MOTCUA_SMS_BACKEND = "motcua.core.sms.LocmemSMSBackend"
+    settings.MOTCUA_SMS_QUIET_HOURS = ""  # these tests run at any hour; the quiet hours are tested below
     sms.outbox.clear()
     yield sms.outbox
     sms.outbox.clear()

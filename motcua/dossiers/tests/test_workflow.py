@@ -106,3 +106,12 @@ def test_every_action_has_a_row_and_is_reachable_from_an_open_state():
     for action, transition in TRANSITIONS.items():
         assert transition.sources - TERMINAL_STATUSES, action
         assert transition.roles <= EVERY_ROLE
+
+
+def test_a_refused_action_names_the_state_in_words_not_its_code():
+    from django.utils import translation
+
+    with translation.override("vi"), pytest.raises(Conflict) as refused:
+        guard(DossierStatus.IN_PROGRESS, DossierAction.RECEIVE, {Role.RECEIVING_OFFICER})
+    assert "in_progress" not in refused.value.message
+    assert "đang xử lý" in refused.value.message

@@ -266,7 +266,8 @@ def test_timeline_and_progress_cover_every_state_in_plain_words(world, media):
     assert asked.reason == "Thiếu bản sao"
     received = next(e for e in timeline if e.appointment_at)
     assert received.appointment_at == mine.due_at
-    assert [s.state for s in selectors.dossier_progress(mine)] == ["done"] * 4 + ["current"]
+    # Returned: every stage done, the last one where the dossier closed (not "now": nothing is under way).
+    assert [s.state for s in selectors.dossier_progress(mine)] == ["done"] * 4 + ["final"]
 
 
 def test_timeline_in_vietnamese(world, media):
@@ -287,7 +288,7 @@ def test_off_path_states_show_where_the_dossier_is(world, media):
     progress = selectors.dossier_progress(selectors.my_dossier(world.citizen, dossier.code))
     assert [(s.label, s.state) for s in progress] == [
         (str(selectors.STATUS_LABELS["submitted"]), "done"),
-        (str(selectors.STATUS_LABELS["rejected"]), "current"),
+        (str(selectors.STATUS_LABELS["rejected"]), "final"),
     ]
 
 

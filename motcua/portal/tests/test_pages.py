@@ -110,3 +110,65 @@ def test_procedure_page_follows_the_language(client, catalog, settings):
     assert "Required documents" not in main_of(client.get("/thu-tuc/2.001263/"))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "Required documents" in main_of(client.get("/thu-tuc/2.001263/"))
+
+
+@pytest.mark.django_db
+def test_footer_gives_the_centres_contact_from_settings_and_the_api_link_moves_there(client, settings):
+    settings.MOTCUA_CONTACT_HOTLINE = "0212 3 856 789"
+    settings.MOTCUA_CONTACT_ADDRESS = "Số 8, đường Tô Hiệu, phường Tô Hiệu"
+    settings.MOTCUA_CONTACT_EMAIL = "tthcc@sonla.example"
+    settings.MOTCUA_CONTACT_HOURS = "Thứ Hai – Thứ Sáu, 07:30–17:30"
+    html = client.get("/").content.decode()
+    header, footer = html.split('<footer class="site-footer">')
+    assert 'href="tel:02123856789"' in footer and "0212 3 856 789" in footer
+    assert "Số 8, đường Tô Hiệu" in footer and 'href="mailto:tthcc@sonla.example"' in footer
+    assert "Thứ Hai – Thứ Sáu, 07:30–17:30" in footer
+    assert 'href="/api/docs"' not in header, "the citizens' menu does not offer the API"
+    assert 'href="/api/docs"' in footer
+
+
+@pytest.mark.django_db
+def test_a_one_day_limit_reads_1_working_day_in_english(client, settings):
+    make_procedure("1.000111", "Cấp bản sao trích lục hộ tịch", days="1")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/thu-tuc/1.000111/").content.decode()
+    assert "1 working day" in page and "1 working days" not in page
+    listing = client.get("/thu-tuc/").content.decode()
+    assert "1 working day<" in listing.replace(" </td>", "<").replace("</td>", "<")
+
+
+@pytest.mark.django_db
+def test_fields_are_listed_in_vietnamese_order(client):
+    for code, field in [("1.000201", "Xuất bản"), ("1.000202", "Đất đai"), ("1.000203", "Dược phẩm")]:
+        make_procedure(code, f"Thủ tục {field}", field_name=field)
+    page = client.get("/").content.decode()
+    assert page.index("Dược phẩm") < page.index("Đất đai") < page.index("Xuất bản")
+
+
+def test_tracking_explanations_do_not_repeat_the_status():
+    """The tracking page prints "<status>. <explanation>": the explanation must not say the status again
+    ("Đã trả kết quả. Đã trả kết quả. Hồ sơ đã kết thúc.")."""
+    from django.utils import translation
+
+    from motcua.dossiers.choices import DossierStatus
+    from motcua.portal.views import STATUS_EXPLAINED
+
+    for language in ("vi", "en"):
+        with translation.override(language):
+            for status, explained in STATUS_EXPLAINED.items():
+                label = str(DossierStatus(status).label).casefold()
+                assert not str(explained).casefold().startswith(label), (language, status, str(explained))
+
+
+def test_examples_of_codes_are_son_la_codes():
+    from django.utils import translation
+
+    from motcua.org.models import Agency
+    from motcua.portal.views import TrackForm
+
+    with translation.override("vi"):
+        assert "H52" in str(TrackForm().fields["ma"].help_text)
+        messages = [
+            str(v.message) for v in Agency._meta.get_field("identifier").validators if hasattr(v, "message")
+        ]
+        assert any("H52" in m for m in messages) and not any("H48" in m for m in messages)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from motcua.org.choices import AgencyKind, Role
-from motcua.org.models import Membership
+from motcua.org.models import Agency, Membership
 from motcua.org.services import api_token_issue
 from motcua.org.tests.factories import AgencyFactory, UserFactory
 from motcua.stats import figures
@@ -146,3 +146,13 @@ def test_api_bad_input_is_400_code_message(client, ds, reviewer):
         assert response.status_code == 400
         assert set(response.json()) >= {"code", "message"}
     assert client.get("/api/v1/stats/summary", PERIOD).status_code == 401
+
+
+def test_xlsx_keeps_formula_like_names_as_text(client, ds, reviewer, world):
+    # Issue 10, item 4: names come from the admin and the catalog import; none may run in Excel.
+    Agency.objects.filter(pk=world.dept.pk).update(name="=cmd|' /C calc'!A0")
+    client.force_login(reviewer)
+    response = client.get(reverse("stats:report_export", args=["xlsx"]), {**PERIOD, "group_by": "agency"})
+    ws = load_workbook(io.BytesIO(response.content)).active
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == "=cmd|' /C calc'!A0")
+    assert cell.data_type == "s" and cell.quotePrefix

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0008_backfill_search_text'),
+        ('dossiers', '0009_breach_withdrawn'),
     ]
 
     operations = [

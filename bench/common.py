@@ -15,10 +15,12 @@ import asyncio
 import contextlib
 import gc
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,12 +69,22 @@ def bench_database(name: str, *, keep: bool = False):
             drop_database(name)
 
 
+def audit_key_file() -> str:
+    """A throw-away audit key file, as production has one (AUDIT_KEY_FILE): the events are keyed with it."""
+    path = Path(tempfile.gettempdir()) / "motcua-bench-audit.keys"
+    if not path.exists():
+        path.write_text(f"bench {secrets.token_urlsafe(48)}\n")
+    return str(path)
+
+
 def setup_django(url: str) -> None:
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DEBUG", "False")
     os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
+    os.environ.setdefault("SITE_ROOT", "https://dichvucong.example.gov.vn")
+    os.environ.setdefault("AUDIT_KEY_FILE", audit_key_file())
     import django
 
     django.setup()
@@ -189,6 +201,7 @@ class Gunicorn:
             DB_CONN_MAX_AGE="600",
             LOG_LEVEL="ERROR",
             TASKS_BACKEND=os.environ.get("TASKS_BACKEND", "database"),  # production: notifications queued
+            AUDIT_KEY_FILE=audit_key_file(),  # production: events keyed with a key outside the database
         )
         cmd = [
             str(Path(PYTHON).parent / "gunicorn"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -22,6 +24,8 @@ from motcua.workdays.api import router as workdays_router
 
 # Every operation may answer these with the one error body below; declared once here rather than on
 # each route, so the OpenAPI document tells clients (and schemathesis) the truth.
+logger = logging.getLogger("motcua.api")
+
 ERROR_STATUSES = {
     "400": "Invalid input",
     "401": "Authentication required or failed",
@@ -113,6 +117,15 @@ def on_auth_error(request, exc):
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
     return error_response(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request, exc: Exception):
+    """A bug, or an outside system down: logged with its traceback, answered as JSON like every error."""
+    logger.exception("unexpected error in %s %s", request.method, request.path)
+    return error_response(
+        request, 500, "server_error", _("An error occurred on the server. Please try again later.")
+    )
 
 
 @api.exception_handler(HttpError)

@@ -35,7 +35,8 @@ DEBUG = envbool("DEBUG", "True")
 SECRET_KEY = env("SECRET_KEY", "motcua-insecure-development-key-change-me-in-production-0123456789")
 ALLOWED_HOSTS = [h.strip() for h in (env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver") or "").split(",")]
 CSRF_TRUSTED_ORIGINS = [o for o in (env("CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o]
-SITE_ROOT = env("SITE_ROOT", "http://127.0.0.1:8000")
+# The public address (QR codes on receipts, links in notices): required in production (deploy check).
+SITE_ROOT = env("SITE_ROOT", "http://127.0.0.1:8000" if DEBUG else "")
 # The audit key file (motcua.dossiers.audit): lines "<key id> <secret>", the first signs. Kept outside the
 # database, so that write access to the database is not enough to rewrite the dossiers' history.
 AUDIT_KEY_FILE = os.environ.get("AUDIT_KEY_FILE", "")
@@ -261,6 +262,8 @@ MOTCUA_APOLOGY_NOTICE_WORKING_DAYS = envint("MOTCUA_APOLOGY_NOTICE_WORKING_DAYS"
 MOTCUA_LATE_APOLOGY_POLICY = env("MOTCUA_LATE_APOLOGY_POLICY", "refuse")
 # The electronic result (kết quả điện tử) an agency attaches to a dossier: a PDF of at most this size.
 MOTCUA_RESULT_MAX_BYTES = envint("MOTCUA_RESULT_MAX_BYTES", MAX_UPLOAD_BYTES)
+# A calendar declaration moving more open dossiers than this is applied by the task worker, not in the request.
+MOTCUA_CALENDAR_INLINE_LIMIT = envint("MOTCUA_CALENDAR_INLINE_LIMIT", 20000)
 
 
 def envfloat(name: str, default: float) -> float:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from motcua.catalog.models import Field, ProcedureVersion, ProcessStep
 from motcua.core.errors import NotFound
 from motcua.core.localcache import LocalCache
-from motcua.core.text import search_terms, sorted_vietnamese
+from motcua.core.text import search_terms, sorted_vietnamese, spelling_variants
 from motcua.org.choices import AgencyKind
 from motcua.org.models import Agency
 
@@ -30,7 +30,12 @@ def procedures_current(
     qs = ProcedureVersion.objects.filter(is_current=True)
     joins_levels = False  # a filter through the levels table can repeat rows: only then pay for DISTINCT
     for term in search_terms(q):
-        qs = qs.filter(search_text__contains=term)
+        # Either i/y spelling of a syllable ("đăng kí" finds "Đăng ký"); a word inside a longer one
+        # still matches ("ki" in "kinh"), as before.
+        condition = Q()
+        for variant in spelling_variants(term):
+            condition |= Q(search_text__contains=variant)
+        qs = qs.filter(condition)
     if agency:
         agency_obj = Agency.objects.select_related("unit__level").filter(identifier=agency).first()
         if agency_obj is None:
@@ -117,3 +122,32 @@ def _load_for_intake(code: str) -> ProcedureVersion:
             _("No procedure in force has the code %(code)s.") % {"code": code}, code="procedure_not_found"
         )
     return version
+
+
+def procedure_version_history(*, code: str) -> list[ProcedureVersion]:
+    """Every version of the procedure `code`, newest first, with the publication decision that brought it
+    each one knowing the number of the one before it (`previous_number`), for the comparison link."""
+    versions = list(
+        ProcedureVersion.objects.filter(procedure__code=code)
+        .order_by("-number")
+        .only("number", "valid_from", "valid_to", "is_current", "procedure_id")
+    )
+    for newer, older in zip(versions, [*versions[1:], None], strict=True):
+        newer.previous_number = older.number if older is not None else None  # for "what changed"
+    return versions
+
+
+def document_template(*, code: str, document_id: int):
+    """The form template file of a document of the procedure `code` in force; `NotFound` if there is none."""
+    from motcua.catalog.models import RequiredDocument
+
+    document = (
+        RequiredDocument.objects.filter(
+            pk=document_id, version__procedure__code=code, version__is_current=True
+        )
+        .exclude(template="")
+        .first()
+    )
+    if document is None:
+        raise NotFound(_("This document has no form template."), code="template_not_found")
+    return document

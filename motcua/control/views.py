@@ -323,6 +323,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "upcoming": meetings.filter(ends_at__gte=now).order_by("starts_at"),
             "past": meetings.filter(ends_at__lt=now)[:50],
             "organisers": organisers,
+            "own_agencies": staff_agency_ids(request.user),
             "agencies": Agency.objects.filter(is_active=True).only("id", "name"),
             **_subject_choices(request.user),
         },

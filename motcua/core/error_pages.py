@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import DisallowedHost
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -92,6 +92,15 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # An API client reads JSON, whatever failed: the same {code, message} as every other error.
+        return JsonResponse(
+            {
+                "code": "server_error",
+                "message": _("An error occurred on the server. Please try again later."),
+            },
+            status=500,
+        )
     try:
         context = {**_page_context(request, 500), "request": request, "user": None, "error_page": True}
         return HttpResponseServerError(render_to_string(TEMPLATE, context))

@@ -23,7 +23,8 @@ class RejectNulCharactersMiddleware:
     """Refuse input carrying NUL characters with a clear 400.
 
     No text in motcua may hold one, and PostgreSQL refuses them in any string (the query would fail with
-    a server error): query parameters, form fields and JSON bodies are checked before any view runs.
+    a server error): the path, query parameters, headers and every kind of body (form fields, multipart text
+    fields and file names, JSON, text/plain) are checked before any view runs.
     """
 
     def __init__(self, get_response):
@@ -45,12 +46,47 @@ class RejectNulCharactersMiddleware:
     def _has_nul(request) -> bool:
         if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path:
             return True
+        # Headers a view stores (Idempotency-Key…): a server in front would refuse them, the test client not.
+        if any(
+            "\x00" in value
+            for key, value in request.META.items()
+            if key.startswith("HTTP_") and isinstance(value, str)
+        ):
+            return True
+        if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+            return False
         content_type = request.META.get("CONTENT_TYPE", "")
-        if request.method in ("POST", "PUT", "PATCH") and content_type.startswith("application/json"):
-            body = request.body  # read once; Django caches it for the view
-            return b"\x00" in body or b"\\u0000" in body
-        if request.method == "POST" and content_type.startswith("application/x-www-form-urlencoded"):
-            return b"%00" in request.body or b"\x00" in request.body
+        if content_type.startswith("multipart/form-data"):
+            return RejectNulCharactersMiddleware._multipart_has_nul(request, content_type)
+        body = request.body  # read once; Django caches it for the view
+        if content_type.startswith("application/x-www-form-urlencoded"):
+            return b"%00" in body or b"\x00" in body
+        # JSON, text/plain, or no type at all: the API parses any of them as JSON.
+        return b"\x00" in body or b"\\u0000" in body
+
+    @staticmethod
+    def _multipart_has_nul(request, content_type: str) -> bool:
+        """NUL in a multipart text field or a file's name; a file's content may hold NUL bytes (a PDF does).
+
+        Read from the raw body, not request.POST: parsing here would run before a view installs its own
+        upload handlers (the pages read the sender's file name as sent, to refuse "../" in it). The body stays
+        cached for the view. A body too large to hold in memory is left to the view and the forms, whose
+        fields refuse NUL characters too."""
+        boundary = content_type.partition("boundary=")[2].split(";")[0].strip().strip('"').encode()
+        if not boundary:
+            return False
+        try:
+            body = request.body
+        except Exception:  # RequestDataTooBig: the view answers it
+            return False
+        if b"\x00" not in body:
+            return False
+        for part in body.split(b"--" + boundary):
+            headers, _sep, content = part.partition(b"\r\n\r\n")
+            if b"\x00" in headers:
+                return True
+            if b"filename=" not in headers and b"\x00" in content:
+                return True
         return False
 
 

@@ -71,3 +71,17 @@ def vietnamese_sort_key(text: str) -> tuple:
 def sorted_vietnamese(items, *, key=lambda item: item.name) -> list:
     """`items` sorted by `key(item)` in Vietnamese alphabetical order (vietnamese_sort_key)."""
     return sorted(items, key=lambda item: vietnamese_sort_key(key(item)))
+
+
+# After a consonant, a syllable's final i and y are two spellings of one sound that people mix freely:
+# "kí"/"ký", "lí"/"lý", "mĩ"/"mỹ", "sĩ"/"sỹ", "tỉ"/"tỷ", "hi"/"hy" (folded: "ki"/"ky" ...).
+_I_Y_FINAL = re.compile(r"^([bcdghklmnpqrstvx]|ch|gh|kh|nh|ph|th|tr)([iy])$")
+
+
+def spelling_variants(term: str) -> list[str]:
+    """The folded `term` and its other i/y spelling, if it has one: "ki" -> ["ki", "ky"]."""
+    match = _I_Y_FINAL.match(term)
+    if not match:
+        return [term]
+    other = "y" if match.group(2) == "i" else "i"
+    return [term, match.group(1) + other]

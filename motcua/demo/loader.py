@@ -22,6 +22,7 @@ from motcua.feedback.demo import feedback_load_demo
 from motcua.idp.demo import load_identities
 from motcua.org.choices import AgencyKind, Role
 from motcua.org.models import AdministrativeUnit, Agency, Desk, Membership, UnitLevel, User
+from motcua.payments.demo import payments_load_demo
 from motcua.portal.demo import portal_load_demo
 from motcua.ratings.demo import ratings_load_demo
 from motcua.workdays import services as workdays_services
@@ -279,6 +280,7 @@ def load_demo() -> dict[str, int]:
     # The year of demo history is in the past: seal its closed hours in the public audit ledger now.
     audit_checkpoints_close()
     dvcqg_load_demo()
+    payments_load_demo()
     feedback_load_demo()
     # The demo stand-in for VNeID knows the demo citizen, a person new to motcua and one business.
     load_identities(DEMO_PASSWORD)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from motcua.core.dates import in_range
 from motcua.core.errors import NotFound
 from motcua.dossiers.documents import FORMS, available_forms, form_context, issuing_events, moment
 from motcua.dossiers.models import Dossier
@@ -141,9 +142,10 @@ def form_pdf(request: HttpRequest, code: str, number: str) -> HttpResponse:
 
 def _date(raw: str | None, default: dt.date) -> dt.date:
     try:
-        return dt.date.fromisoformat(raw) if raw else default
+        day = dt.date.fromisoformat(raw) if raw else default
     except ValueError:
         return default
+    return day if in_range(day) else default  # a day the time zone cannot hold (year 1, 9999): the default
 
 
 def _register_context(request: HttpRequest, *, agency: Agency, agencies, date_from, date_to, field_id):

@@ -319,6 +319,26 @@ def register_position(dossier: Dossier) -> tuple[int, int]:
 # --- one builder per form ----------------------------------------------------------------------------------
 
 
+def calendar_moves(dossier: Dossier, *, after_seq: int) -> list[dict]:
+    """The appointments a change of the working calendar moved after event `after_seq`, oldest first: when,
+    from and to (hh:mm dd/mm/yyyy) and why. A reprinted Form 01 and the control slip list them under the
+    appointment they printed, so the paper shows the appointment in force and the declaration behind it."""
+    rows = []
+    for e in _events(dossier):
+        if e.seq <= after_seq or e.action != A.APPOINTMENT_MOVED:
+            continue
+        old, new = ((e.payload or {}).get("appointment_at") or [None, None])[:2]
+        rows.append(
+            {
+                "at": moment(e.created_at),
+                "old": moment(parse_datetime(old)) if old else "",
+                "new": moment(parse_datetime(new)) if new else "",
+                "reason": (e.payload or {}).get("reason", ""),
+            }
+        )
+    return rows
+
+
 def _form_01(dossier: Dossier, event: DossierEvent) -> dict:
     spec = FORMS["01"]
     ctx = _base(dossier, spec, issuer=_issuer_of_desk(dossier), event=event)
@@ -330,10 +350,12 @@ def _form_01(dossier: Dossier, event: DossierEvent) -> dict:
         collect_at = ", ".join(p for p in (desk.name, desk.address or dossier.receiving_agency.address) if p)
     else:
         collect_at = dossier.receiving_agency.name
+    moves = calendar_moves(dossier, after_seq=event.seq)
     ctx.update(
         number=f"{sequence}/{spec.symbol}",
         received_at=moment(_payload_moment(event, "received_at") or event.created_at),
         appointment_at=moment(_payload_moment(event, "due_at")),
+        calendar_moves=moves,
         time_limit=_time_limit(dossier),
         documents=_documents(dossier, event.payload.get("documents_received")),
         sets=event.payload.get("sets", 1),
@@ -554,6 +576,7 @@ def _form_06(dossier: Dossier, event: DossierEvent) -> dict:
     spec = FORMS["06"]
     ctx = _base(dossier, spec, issuer=_issuer_of_desk(dossier), event=event)
     ctx.update(
+        calendar_moves=calendar_moves(dossier, after_seq=0),
         slip=control_slip(dossier),
         competent_name=dossier.competent_agency.name,
         received_at=moment(dossier.received_at),

@@ -151,8 +151,9 @@ def plan_moves(shift) -> list[DossierMove]:
             Q(due_at__gte=low) | Q(extended_due_at__gte=low), clock_started_at__lt=high
         )
         steps = steps.filter(due_at__gte=low, started_at__lt=high)
-    rows = {row["id"]: row for row in dossiers.values(*_DOSSIER_FIELDS).iterator(chunk_size=BATCH)}
-    step_rows = list(steps.values_list(*_STEP_FIELDS).iterator(chunk_size=BATCH))
+    # Plain fetches, not server-side cursors: one round trip per query instead of one per chunk.
+    rows = {row["id"]: row for row in dossiers.values(*_DOSSIER_FIELDS)}
+    step_rows = list(steps.values_list(*_STEP_FIELDS))
     missing = list({row[1] for row in step_rows} - rows.keys())
     for chunk in _chunks(missing):
         for row in Dossier.objects.filter(pk__in=chunk, status__in=CLOCKED_STATUSES).values(*_DOSSIER_FIELDS):
@@ -408,15 +409,8 @@ def _withdraw_breaches(moves: list[DossierMove], change, now: dt.datetime) -> in
     return withdrawn
 
 
-def apply_calendar_shift(*, shift, change) -> tuple[int, int]:
-    """Move the due moments of every open dossier and step `change` touches, inside its transaction: one
-    event per dossier, the applicant told after commit, breaches that no longer hold withdrawn. Returns
-    (dossiers, steps) moved. Raises Conflict if a dossier changed under it (it cannot while the calendar
-    lock is held: every action takes it first), which rolls the whole change back."""
-    moves = plan_moves(shift)
-    if not moves:
-        return 0, 0
-    now = change.created_at
+def build_events(moves: list[DossierMove], change) -> list:
+    """One `appointment_moved` event per moved dossier (unsaved), chained and keyed by the event writer."""
     actor = change.actor
     name = change.actor_name or SYSTEM_ACTOR_NAME
     declaration = {
@@ -425,10 +419,8 @@ def apply_calendar_shift(*, shift, change) -> tuple[int, int]:
         "kind": change.kind,
         "reason": change.reason,
     }
-    events = []
-    hashes: dict[int, str] = {}
-    for move in moves:
-        event = event_row(
+    return [
+        event_row(
             dossier_id=move.id,
             dossier_code=move.code,
             seq=move.version + 1,
@@ -438,12 +430,25 @@ def apply_calendar_shift(*, shift, change) -> tuple[int, int]:
             actor=actor,
             actor_name_as_was=name,
             payload=_payload(move, change, declaration),
-            at=now,
+            at=change.created_at,
             prev_hash=move.last_event_hash,
             state=move.state_after(),
         )
-        events.append(event)
-        hashes[move.id] = event.hash
+        for move in moves
+    ]
+
+
+def apply_calendar_shift(*, shift, change) -> tuple[int, int]:
+    """Move the due moments of every open dossier and step `change` touches, inside its transaction: one
+    event per dossier, the applicant told after commit, breaches that no longer hold withdrawn. Returns
+    (dossiers, steps) moved. Raises Conflict if a dossier changed under it (it cannot while the calendar
+    lock is held: every action takes it first), which rolls the whole change back."""
+    moves = plan_moves(shift)
+    if not moves:
+        return 0, 0
+    now = change.created_at
+    events = build_events(moves, change)
+    hashes = {event.dossier_id: event.hash for event in events}
     written = _write_dossiers(moves, hashes, now)
     if len(written) != len(moves):
         raise Conflict(

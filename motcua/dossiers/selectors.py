@@ -16,7 +16,14 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import NotFound
-from motcua.dossiers.choices import OPEN_STATUSES, RUNNING_STATUSES, DossierStatus, ReturnMethod, StepKind
+from motcua.dossiers.choices import (
+    OPEN_STATUSES,
+    RUNNING_STATUSES,
+    DossierAction,
+    DossierStatus,
+    ReturnMethod,
+    StepKind,
+)
 from motcua.dossiers.models import Dossier, DossierAgency, DossierEvent, DossierStep, ResultFile
 from motcua.dossiers.search import query_terms
 from motcua.org.choices import Role
@@ -314,6 +321,8 @@ class PublicEvent:
     action: str
     status: str
     at: dt.datetime
+    # For an appointment moved by a calendar change: the old and new appointment and why (else None).
+    moved: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -370,7 +379,7 @@ def dossier_public_status(code: str, phone_last4: str) -> PublicStatus:
         appointment_at=_moment(appointment_at),
         returned_at=_moment(returned_at),
         late=_is_late(status=status, due_at=_moment(due_at), result_ready_at=_moment(ready_at)),
-        history=[PublicEvent(action=a, status=s, at=_moment(t)) for a, s, t in history or ()],
+        history=[_public_event(*entry) for entry in history or ()],
     )
 
 
@@ -382,18 +391,32 @@ JOIN catalog_procedureversion v ON v.id = d.procedure_version_id
 JOIN catalog_procedure p ON p.id = v.procedure_id
 WHERE d.code = %s
 """
-# The dossier's events as one JSON array of [action, status, moment], in order.
+# The dossier's events as one JSON array of [action, status, moment, moved], in order; `moved` is the
+# payload of an appointment moved by a calendar change (old and new appointment, why), else null.
 _TRACK_SQL = {
     "postgresql": _TRACK_SELECT.format(
-        history="SELECT json_agg(json_build_array(e.action, e.to_status, e.created_at) ORDER BY e.seq) "
+        history="SELECT json_agg(json_build_array(e.action, e.to_status, e.created_at, "
+        "CASE WHEN e.action = 'appointment_moved' THEN e.payload END) ORDER BY e.seq) "
         "FROM dossiers_dossierevent e WHERE e.dossier_id = d.id"
     ),
     # SQLite before 3.44 has no ORDER BY inside an aggregate; it aggregates an ordered subquery in order.
     "sqlite": _TRACK_SELECT.format(
-        history="SELECT json_group_array(json_array(e.action, e.to_status, e.created_at)) FROM "
-        "(SELECT action, to_status, created_at FROM dossiers_dossierevent WHERE dossier_id = d.id ORDER BY seq) e"
+        history="SELECT json_group_array(json_array(e.action, e.to_status, e.created_at, "
+        "CASE WHEN e.action = 'appointment_moved' THEN json(e.payload) END)) FROM "
+        "(SELECT action, to_status, created_at, payload FROM dossiers_dossierevent WHERE dossier_id = d.id "
+        "ORDER BY seq) e"
     ),
 }
+
+
+def _public_event(action: str, status: str, at, payload=None) -> PublicEvent:
+    moved = None
+    if isinstance(payload, str):
+        payload = json.loads(payload)
+    if isinstance(payload, dict) and action == DossierAction.APPOINTMENT_MOVED:
+        old, new = (payload.get("appointment_at") or [None, None])[:2]
+        moved = {"old": _moment(old), "new": _moment(new), "reason": str(payload.get("reason") or "")}
+    return PublicEvent(action=action, status=status, at=_moment(at), moved=moved)
 
 
 def _moment(value: dt.datetime | str | None) -> dt.datetime | None:

@@ -12,7 +12,8 @@ import uuid
 from django.db.models import Count
 
 from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.dvcqg.models import OutboxMessage
+from motcua.dvcqg.choices import Source
+from motcua.dvcqg.models import OutboxMessage, ProcedureMapping
 from motcua.dvcqg.outbox import is_synced, service_for
 from motcua.dvcqg.services import mappings_fill_identical, status_mappings_seed
 
@@ -31,16 +32,19 @@ def _unmapped_showcase() -> str | None:
 def dvcqg_load_demo() -> dict[str, int]:
     """Queue the demo's public events (once) and map the catalog, but for one showcase procedure."""
     status_mappings_seed()
-    if OutboxMessage.objects.exists():
-        return {"messages": 0}
-    unmapped = _unmapped_showcase()
-    mappings_fill_identical(except_procedures={unmapped} if unmapped else set())
+    if not ProcedureMapping.objects.exists():
+        unmapped = _unmapped_showcase()
+        mappings_fill_identical(except_procedures={unmapped} if unmapped else set())
+    # Events already queued (by the live hook, or an earlier run) are left alone.
+    queued = set(
+        OutboxMessage.objects.filter(source=Source.EVENT).values_list("dossier_id", "event_seq").iterator()
+    )
     rows = []
     events = DossierEvent.objects.order_by("dossier_id", "seq").only(
         "dossier_id", "seq", "action", "from_status", "to_status", "created_at"
     )
     for event in events.iterator(chunk_size=2000):
-        if is_synced(event):
+        if is_synced(event) and (event.dossier_id, event.seq) not in queued:
             rows.append(
                 OutboxMessage(
                     dossier_id=event.dossier_id,

@@ -23,7 +23,8 @@ class OutboxMessage(models.Model):
     """One message for the portal. The JSON is built when it is sent, from the event (immutable) and the
     dossier, so writing the row costs the dossier's transaction one small INSERT."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="+")
+    # CASCADE: a message has no meaning without its dossier (and must not stand in the way of removing one).
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
     event_seq = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("The dossier event reported; empty for fees and repairs.")
     )

@@ -17,6 +17,7 @@ from motcua.dvcqg.choices import FilingStatus, MessageStatus
 from motcua.dvcqg.messages import DEFAULT_STATUS_CODES, NATIONAL_STATUSES
 from motcua.dvcqg.models import AgencyMapping, NationalFiling, OutboxMessage, ProcedureMapping, StatusMapping
 from motcua.org.models import Agency, User
+from motcua.org.selectors import account_by_verified_identifier
 
 logger = logging.getLogger("motcua.dvcqg")
 
@@ -117,9 +118,8 @@ def filing_take_in(*, record: dict) -> NationalFiling:
             national_code=national, status=FilingStatus.FAILED, problem=problem, body=record, received_at=now
         )
     identifier = str(record.get("MaDoiTuong") or "").strip()
-    citizen = (
-        User.objects.filter(personal_identifier=identifier, is_active=True).first() if identifier else None
-    )
+    # Only a verified identifier links the dossier to an account (never one typed on a profile).
+    citizen = account_by_verified_identifier(identifier)
     actor = citizen or _system_user()
     applicant = ApplicantData(
         name=str(record.get("ChuHoSo") or ""),

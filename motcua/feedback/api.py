@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
+from motcua.core.dates import check_days
 from motcua.core.errors import InvalidInput
 from motcua.feedback import selectors, services
 from motcua.feedback.choices import PetitionChannel
@@ -24,8 +25,8 @@ class PetitionFilters(Schema):
     category: str | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    offset: int = 0
-    limit: int = 20
+    offset: int = Field(0, ge=0, le=10**9)
+    limit: int = Field(20, ge=1, le=10**9)
 
 
 def _public(petition: Petition) -> dict:
@@ -47,6 +48,7 @@ def _public(petition: Petition) -> dict:
 def petition_list(request, filters: Query[PetitionFilters]):
     if filters.offset < 0 or not 1 <= filters.limit <= MAX_LIMIT:
         raise InvalidInput(_("offset must be ≥ 0 and limit between 1 and %(max)d.") % {"max": MAX_LIMIT})
+    check_days(filters.date_from, filters.date_to)
     qs = selectors.petitions_public(
         q=filters.q[:200], category=filters.category, date_from=filters.date_from, date_to=filters.date_to
     )

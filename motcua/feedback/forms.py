@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.dates import validate_day
 from motcua.feedback.selectors import categories_active
 from motcua.org.models import Agency
 
@@ -46,10 +47,16 @@ class PublicSearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
     category = forms.CharField(required=False, max_length=40)
     date_from = forms.DateField(
-        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_day],
     )
     date_to = forms.DateField(
-        label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_day],
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.dates import validate_day
+
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 
 
@@ -17,12 +19,14 @@ class AnnouncementSearchForm(forms.Form):
         required=False,
         input_formats=DATE_FORMATS,
         error_messages={"invalid": _("Enter the start date as dd/mm/yyyy, e.g. 01/06/2021.")},
+        validators=[validate_day],
     )
     date_to = forms.DateField(
         label=_("Published until"),
         required=False,
         input_formats=DATE_FORMATS,
         error_messages={"invalid": _("Enter the end date as dd/mm/yyyy, e.g. 30/06/2021.")},
+        validators=[validate_day],
     )
 
     def clean(self):

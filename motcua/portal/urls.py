@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("thu-tuc/", views.procedure_list, name="procedure_list"),
     path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure_detail"),
+    path("thu-tuc/<str:code>/mau/<int:document_id>/", views.document_template, name="document_template"),
     path("tin-tuc/", views.announcement_list, name="announcement_list"),
     path("tin-tuc/<slug:slug>/", views.announcement_detail, name="announcement_detail"),
     path("thuat-ngu/", views.glossary, name="glossary"),

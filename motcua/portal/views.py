@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 from django import forms
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -91,9 +92,25 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def _procedure_page(code: str) -> ProcedurePage:
     version = catalog.procedure_detail(code=code)
+    history = catalog.procedure_version_history(code=code)
     return ProcedurePage(
-        name=version.name, body=render_to_string("portal/_procedure_body.html", {"version": version})
+        name=version.name,
+        body=render_to_string("portal/_procedure_body.html", {"version": version, "history": history}),
     )
+
+
+def document_template(request: HttpRequest, code: str, document_id: int) -> FileResponse:
+    """Download a document's form template (mẫu đơn, tờ khai) of a procedure in force, under the name
+    people recognise; served by the application, so it works wherever the site does."""
+    try:
+        document = catalog.document_template(code=code, document_id=document_id)
+        handle = document.template.open("rb")
+    except (NotFound, FileNotFoundError) as exc:
+        raise Http404(str(getattr(exc, "message", exc))) from exc
+    extension = Path(document.template.name).suffix
+    response = FileResponse(handle, as_attachment=True, filename=f"{document.name[:120]}{extension}")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def announcement_list(request: HttpRequest) -> HttpResponse:
@@ -244,6 +261,7 @@ def track(request: HttpRequest) -> HttpResponse:
                     "at": e.at,
                     "action": actions.get(e.action, e.action),
                     "status": statuses.get(e.status or "", ""),
+                    "moved": e.moved,
                 }
                 for e in dossier.history
             ],

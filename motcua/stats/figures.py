@@ -64,6 +64,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.core.dates import check_days
 from motcua.core.errors import InvalidInput
 from motcua.dossiers.choices import Channel
 from motcua.dossiers.models import Dossier
@@ -274,6 +275,7 @@ def parse_period(date_from: str | dt.date | None, date_to: str | dt.date | None)
     if not date_from or not date_to:
         raise InvalidInput(_("Give both 'from' and 'to' (YYYY-MM-DD)."), code="period_required")
     start, end = parse(date_from, "from"), parse(date_to, "to")
+    check_days(start, end)
     if end <= start:
         raise InvalidInput(_("'to' must come after 'from'."), code="invalid_period")
     if (end - start).days > 3 * 366:

@@ -196,25 +196,37 @@ def service_index(qs: QuerySet[Dossier], *, date_from: dt.date, date_to: dt.date
         )
     )
 
-    # 4. Online payment (10).
+    # 4. Online payment (10), from the payment records (motcua.payments): a dossier counts as paid online
+    # only when the payment platform's signed notification marked its payment paid.
+    # 4.1 = procedures with at least one dossier paid online / procedures with fees, among the dossiers
+    #       received in the period;
+    # 4.2 = dossiers paid online / dossiers with fees (the desk's confirmed amount or the catalog's fees),
+    #       received in the period.
+    from motcua.payments.selectors import online_payment_figures
+
+    paid = online_payment_figures(qs, start=start, end=end)
     add(
-        _outside(
+        Indicator(
             "online_payment",
             "4.1",
-            _("Procedures with online payments"),
+            str(_("Procedures with online payments")),
             4,
-            "procedures with an online payment / procedures with fees",
-            _("No payment gateway records in motcua (only the fees collected)."),
+            "procedures with a dossier paid online / procedures with fees",
+            True,
+            paid["procedures_paid_online"],
+            paid["procedures_with_fees"],
         )
     )
     add(
-        _outside(
+        Indicator(
             "online_payment",
             "4.2",
-            _("Dossiers paid online"),
+            str(_("Dossiers paid online")),
             6,
             "dossiers paid online / dossiers with fees",
-            _("No payment gateway records in motcua (only the fees collected)."),
+            True,
+            paid["dossiers_paid_online"],
+            paid["dossiers_with_fees"],
         )
     )
 

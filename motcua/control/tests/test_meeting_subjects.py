@@ -69,6 +69,8 @@ def test_a_meeting_links_to_its_subjects(client, agenda):
     client.force_login(a["reviewer"])
     listing = client.get(reverse("control:meeting_list")).content.decode()
     assert 'name="petition_codes"' in listing and 'name="plan_tasks"' in listing
+    # The organiser offered first is the reviewer's own Office, not the first agency of the alphabet.
+    assert f'<option value="{a["office"].pk}" selected>' in listing
     response = client.post(
         reverse("control:meeting_create"),
         _form(a, petition_codes=a["petition"].code.lower(), plan_tasks=[a["task"].pk]),

@@ -14,12 +14,11 @@ status, same body) and the dossier is absent from lists; nothing a refused calle
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from motcua.core.testing.pages import refusal_text
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.results import result_attach
 from motcua.dossiers.services import dossier_act
@@ -36,14 +35,6 @@ STAFF_SCOPES = ("desk", "decider", "consulted", "other")
 # Who may learn that the dossier exists.
 INSIDE = {"desk", "decider", "consulted", "applicant"}
 MISSING = "000.00.31.H48-260302-9999"  # a well-formed code no dossier has
-# Every page carries a freshly masked CSRF token, and the site's forms (language, font size) send the reader back
-# to the address they asked for: neither says anything about the dossier, so the comparison leaves them out.
-_CSRF_VALUE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+"')
-
-
-def _page_text(response, code: str) -> bytes:
-    """A refusal page as it would read for any code: the masked CSRF token and the asked-for code blanked."""
-    return _CSRF_VALUE.sub(rb'\1"', response.content).replace(code.encode(), b"<code>")
 
 
 PROCESS = {R.RECEIVING_OFFICER, R.SPECIALIST, R.LEADER}  # may act on the current step
@@ -384,7 +375,7 @@ def test_no_leak(world, client, settings, scope, role):
                 problems.append(f"{where}: {r.status_code} here but {twin.status_code} for a missing code")
             elif endpoint in API and twin.json() != r.json():
                 problems.append(f"{where}: body {r.json()} differs from a missing code's {twin.json()}")
-            elif endpoint not in API and _page_text(twin, MISSING) != _page_text(r, dossier.code):
+            elif endpoint not in API and refusal_text(twin, MISSING) != refusal_text(r, dossier.code):
                 problems.append(f"{where}: page differs from a missing code's")
 
         # The public tracking answer names nobody.

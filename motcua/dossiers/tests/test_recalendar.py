@@ -197,3 +197,96 @@ def test_an_officer_who_saw_the_dossier_before_the_change_still_acts(world, cloc
     clock.set(at(2, 11))
     dossier = dossier_act(dossier_code=open_one.code, action=A.PROPOSE, actor=world.specialist, version=seen)
     assert dossier.version == seen + 2 and dossier.due_at == at(6, 8)
+
+
+def test_form_01_reprinted_and_the_control_slip_show_the_moved_appointment(world, clock, spanning):
+    from motcua.dossiers.documents import form_context
+    from motcua.dossiers.selectors import dossier_for
+
+    open_one, _later, _closed = spanning
+    clock.set(at(2, 10))
+    day_override_set(day=WEDNESDAY, kind=DayKind.DAY_OFF, reason="Thông báo 12/TB-UBND: bão số 3")
+    dossier = dossier_for(world.officer, open_one.code)
+    form_01 = form_context(dossier, "01")
+    assert form_01["appointment_at"] == "08:00 05/03/2026"  # as printed at reception
+    (move,) = form_01["calendar_moves"]
+    assert (move["old"], move["new"]) == ("08:00 05/03/2026", "08:00 06/03/2026") and "bão số 3" in move[
+        "reason"
+    ]
+    slip = form_context(dossier, "06")
+    assert slip["appointment_at"] == "08:00 06/03/2026" and len(slip["calendar_moves"]) == 1
+
+
+def test_a_process_holding_the_old_calendar_computes_with_the_new_one(world, clock, spanning):
+    """Another worker's cache may still hold the calendar from before the change (without Redis it learns of
+    it within a minute): the action compares the revision it locked and rebuilds the calendar first."""
+    from django.core.cache import cache
+
+    from motcua.workdays.selectors import calendar_cache, get_calendar
+
+    open_one, _later, _closed = spanning
+    old = get_calendar()
+    clock.set(at(2, 10))
+    day_override_set(day=WEDNESDAY, kind=DayKind.DAY_OFF, reason="Bão")
+    calendar_cache._entries["calendar"] = (old, cache.get(calendar_cache.key), calendar_cache.clock())
+    assert get_calendar() is old  # the stale copy is what this process would use
+    # A consultation started now (Monday 10:00) for 2 working days is due Thursday 10:00, not Wednesday.
+    dossier = _act(open_one, A.CONSULT, world.specialist, agencies=[world.health.identifier], days="2")
+    consultation = dossier.steps.get(kind="consultation")
+    assert consultation.due_at == at(5, 10)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_officer_acting_during_the_recompute_waits_and_gets_the_new_calendar(world, clock):
+    """PostgreSQL: the officer's action starts while the change is recomputing (and holds the calendar lock);
+    it waits for the commit, then goes ahead on the new calendar; nothing is lost, the chain holds."""
+    import threading
+    import time
+
+    from django.db import connection, connections
+
+    from motcua.workdays import services as workdays_services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL only (SQLite serialises writers)")
+    clock.set(MONDAY)
+    dossier = world.receive()
+    seen = dossier.version
+    clock.set(at(2, 9))
+    running, errors = threading.Event(), []
+
+    def slow_hook(*, shift, change):
+        running.set()
+        time.sleep(1.5)  # the recompute of a large province, holding the lock
+        return 0, 0
+
+    def declare():
+        try:
+            day_override_set(day=WEDNESDAY, kind=DayKind.DAY_OFF, reason="Bão số 3")
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    workdays_services.APPLY_HOOKS.append(slow_hook)
+    try:
+        worker = threading.Thread(target=declare)
+        worker.start()
+        assert running.wait(10)
+        started = time.monotonic()
+        acted = dossier_act(dossier_code=dossier.code, action=A.FORWARD, actor=world.officer, version=seen)
+        waited = time.monotonic() - started
+        worker.join(10)
+    finally:
+        workdays_services.APPLY_HOOKS.remove(slow_hook)
+    assert not errors
+    assert waited > 1.0  # it waited for the change to commit
+    # The forward happened (not lost) and its new step is due on the new calendar: Thursday 15:00, not Wednesday.
+    step = acted.steps.get(position=2)
+    assert acted.current_step_position == 2 and step.due_at == at(5, 15)
+    assert acted.due_at == at(6, 8)
+    actions = list(
+        DossierEvent.objects.filter(dossier=acted).order_by("seq").values_list("action", flat=True)
+    )
+    assert actions == [A.RECEIVE, A.APPOINTMENT_MOVED, A.FORWARD]
+    call_command("verify_audit")

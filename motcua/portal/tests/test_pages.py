@@ -172,3 +172,61 @@ def test_examples_of_codes_are_son_la_codes():
             str(v.message) for v in Agency._meta.get_field("identifier").validators if hasattr(v, "message")
         ]
         assert any("H52" in m for m in messages) and not any("H48" in m for m in messages)
+
+
+@pytest.mark.django_db
+def test_procedure_page_offers_templates_marks_optional_documents_and_lists_versions(
+    client, settings, tmp_path
+):
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from motcua.catalog.models import ProcedureVersion, RequiredDocument
+
+    settings.MEDIA_ROOT = tmp_path
+    first = make_procedure("1.000894", "Đăng ký kết hôn")
+    first.is_current, first.valid_to = False, dt.date(2026, 1, 1)
+    first.save()
+    second = ProcedureVersion.objects.create(
+        procedure=first.procedure,
+        number=2,
+        valid_from=dt.date(2026, 1, 1),
+        is_current=True,
+        name="Đăng ký kết hôn",
+        field=first.field,
+        time_limit_value=first.time_limit_value,
+        search_text=first.search_text,
+    )
+    form = RequiredDocument(version=second, position=1, name="Tờ khai đăng ký kết hôn")
+    form.template.save("to-khai.docx", ContentFile(b"PK\x03\x04 a form"), save=True)
+    RequiredDocument.objects.create(
+        version=second, position=2, name="Văn bản ủy quyền (trường hợp ủy quyền)", is_optional=True
+    )
+
+    page = client.get("/thu-tuc/1.000894/").content.decode()
+    link = f"/thu-tuc/1.000894/mau/{form.pk}/"
+    assert f'href="{link}"' in page, "the form template is offered for download"
+    assert "không bắt buộc" in page.lower() or "nếu" in page.lower()
+    assert page.count('class="badge-optional"') == 1, "only the optional document is marked"
+    assert "/van-phong/thu-tuc/1.000894/so-sanh/?from=1&amp;to=2" in page, "the history links the comparison"
+
+    download = client.get(link)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"PK\x03\x04 a form"
+    assert "attachment" in download["Content-Disposition"] and ".docx" in download["Content-Disposition"]
+    assert client.get(f"/thu-tuc/1.000894/mau/{form.pk + 1}/").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("đăng kí kết hôn", "Đăng ký kết hôn"),
+        ("dang ki ket hon", "Đăng ký kết hôn"),
+        ("cấp phiếu lí lịch tư pháp", "Cấp Phiếu lý lịch tư pháp"),
+    ],
+)
+def test_search_takes_either_i_or_y_spelling(client, catalog, typed, expected):
+    page = client.get("/thu-tuc/", {"q": typed}).content.decode()
+    assert expected in page, typed

@@ -36,6 +36,8 @@ def test_indicators(world, clock):
     assert (by_code["6.1"].numerator, by_code["6.1"].denominator, by_code["6.1"].score) == (1, 1, 6.0)
     # 5.3: no rating → "no data", never guessed.
     assert not by_code["5.3"].computed and by_code["5.3"].score is None
-    for code in ("1.1", "1.2", "1.4", "4.1", "4.2", "5.2", "6.2", "6.3"):
+    for code in ("1.1", "1.2", "1.4", "5.2", "6.2", "6.3"):
         assert not by_code[code].computed and by_code[code].note and by_code[code].score is None
-    assert index.points_outside == 4 + 4 + 6 + 4 + 6 + 6 + 8 + 8 + 6  # 5.3 without ratings too
+    # 4.1 / 4.2 come from the payment records (motcua.payments): no fee in the fixture → no dossier counts.
+    assert by_code["4.2"].computed and by_code["4.2"].denominator == 0 and by_code["4.2"].score is None
+    assert index.points_outside == 4 + 4 + 6 + 6 + 8 + 8 + 6  # 5.3 without ratings too

@@ -9,7 +9,7 @@ from motcua.core.errors import DomainError
 from motcua.workdays.choices import DayKind
 from motcua.workdays.inputs import parse_day, parse_limit, parse_moment
 from motcua.workdays.selectors import get_calendar
-from motcua.workdays.services import day_override_delete, day_override_set
+from motcua.workdays.services import day_override_delete, day_override_preview, day_override_set
 
 _MARKS = {"public_holiday": "holiday", "day_off": "declared off", "working_day": "declared make-up"}
 
@@ -33,6 +33,13 @@ class Command(BaseCommand):
 
         remove = actions.add_parser("remove", help="Remove the declaration for a date.")
         remove.add_argument("date", help="YYYY-MM-DD or DD/MM/YYYY.")
+
+        preview = actions.add_parser(
+            "preview",
+            help="What a declaration would move (open dossiers and steps, per agency); saves nothing.",
+        )
+        preview.add_argument("date", help="YYYY-MM-DD or DD/MM/YYYY.")
+        preview.add_argument("--kind", choices=["off", "makeup", "remove"], required=True)
 
         due = actions.add_parser("due", help="Due moment of a time limit counted from START.")
         due.add_argument("start", help="ISO 8601 moment; without an offset it is local time.")
@@ -72,6 +79,18 @@ class Command(BaseCommand):
         day = parse_day(date)
         day_override_delete(day=day)
         self.stdout.write(self.style.SUCCESS(f"Removed the declaration for {day:%Y-%m-%d}."))
+
+    def handle_preview(self, *, date: str, kind: str, **options) -> None:
+        wanted = {"off": DayKind.DAY_OFF, "makeup": DayKind.WORKING_DAY, "remove": None}[kind]
+        result = day_override_preview(day=parse_day(date), kind=wanted, reason="-")
+        for summary in result.summaries:
+            self.stdout.write(f"{summary.dossiers} open dossiers and {summary.steps} open steps would move.")
+            for line in summary.agencies:
+                name = line.agency.name if line.agency else "-"
+                shifts = (
+                    "; ".join(f"{days:+g} working days x {count}" for days, count in line.shift_lines) or "-"
+                )
+                self.stdout.write(f"  {name}: {line.dossiers} dossiers, {line.steps} steps ({shifts})")
 
     def handle_due(self, *, start: str, days: str | None, hours: str | None, **options) -> None:
         calendar = get_calendar()

@@ -1,47 +1,34 @@
 """motcua settings: one module, everything from the environment.
 
 SQLite under var/ unless DATABASE_URL is set. Secrets may also come from a file named by the
-same variable with a _FILE suffix (Docker/Kubernetes secrets).
+same variable with a _FILE suffix (Docker/Kubernetes secrets). Every value is parsed and checked here
+(`config.env`), once: a boolean, number, choice or time that does not parse stops start-up with a message
+naming the variable, and the code reads `settings.X` already typed.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from config.env import env, envbool, envchoice, envfloat, envint, envlist, envtime
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env(name: str, default: str | None = None) -> str | None:
-    """Read a setting from the environment, or from the file named by NAME_FILE."""
-    file_name = os.environ.get(f"{name}_FILE")
-    if file_name:
-        return Path(file_name).read_text(encoding="utf-8").strip()
-    return os.environ.get(name, default)
-
-
-def envbool(name: str, default: str) -> bool:
-    return (env(name, default) or "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def envint(name: str, default: int) -> int:
-    return int(env(name, str(default)) or default)
-
-
-DEBUG = envbool("DEBUG", "True")
+DEBUG = envbool("DEBUG", True)
 SECRET_KEY = env("SECRET_KEY", "motcua-insecure-development-key-change-me-in-production-0123456789")
-ALLOWED_HOSTS = [h.strip() for h in (env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver") or "").split(",")]
-CSRF_TRUSTED_ORIGINS = [o for o in (env("CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o]
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 # The public address (QR codes on receipts, links in notices): required in production (deploy check).
 SITE_ROOT = env("SITE_ROOT", "http://127.0.0.1:8000" if DEBUG else "")
 # The audit key file (motcua.dossiers.audit): lines "<key id> <secret>", the first signs. Kept outside the
 # database, so that write access to the database is not enough to rewrite the dossiers' history.
-AUDIT_KEY_FILE = os.environ.get("AUDIT_KEY_FILE", "")
+AUDIT_KEY_FILE = env("AUDIT_KEY_FILE", "") or ""
 # Checkpoints of the public audit ledger close periods of this many minutes, this long after their end.
-MOTCUA_AUDIT_PERIOD_MINUTES = envint("MOTCUA_AUDIT_PERIOD_MINUTES", 60)
+MOTCUA_AUDIT_PERIOD_MINUTES = envint("MOTCUA_AUDIT_PERIOD_MINUTES", 60, minimum=1)
 MOTCUA_AUDIT_GRACE_MINUTES = envint("MOTCUA_AUDIT_GRACE_MINUTES", 5)
 
 INSTALLED_APPS = [
@@ -89,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A domain error a page let through becomes a 404/403 page or a page with its message (core/pages.py).
+    "motcua.core.pages.DomainErrorPageMiddleware",
     "motcua.core.middleware.SessionIdleTimeoutMiddleware",
     "motcua.catalog.middleware.ApplyDueDecisionsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -145,7 +134,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 # A browser session ends after this many seconds whatever happens (absolute lifetime, default 12 hours) and
 # after MOTCUA_SESSION_IDLE_MINUTES without a request (default 60; 0 switches the idle timeout off).
-SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600, minimum=60)
 MOTCUA_SESSION_IDLE_MINUTES = envint("MOTCUA_SESSION_IDLE_MINUTES", 60)
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -180,28 +169,31 @@ STORAGES = {
 }
 
 # Largest accepted upload (catalog import files, later dossier attachments).
-MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 
 # Production hardening: on whenever DEBUG is off, so `check --deploy` is clean. HTTPS_ONLY=False keeps DEBUG
 # off (the site's own error pages, no stack traces, no URL list) on plain HTTP over loopback: the demo
 # (`make run`); `check --deploy` then warns, as it should for anything facing the public.
-HTTPS_ONLY = envbool("HTTPS_ONLY", "False" if DEBUG else "True")
+HTTPS_ONLY = envbool("HTTPS_ONLY", not DEBUG)
 if HTTPS_ONLY:
-    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "True")
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "True")
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    "root": {
+        "handlers": ["console"],
+        "level": envchoice("LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),
+    },
 }
 
 # Background work through the django-tasks API (Django 6's task framework, backported): run at once in
@@ -211,16 +203,16 @@ TASKS = {
         "BACKEND": {
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
             "database": "django_tasks_db.DatabaseBackend",
-        }[env("TASKS_BACKEND", "immediate") or "immediate"],
+        }[envchoice("TASKS_BACKEND", "immediate", ("immediate", "database"))],
     }
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
-EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_PORT = envint("EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "motcua <no-reply@motcua.local>")
 
 # --- motcua ---------------------------------------------------------------------------------
@@ -239,52 +231,59 @@ MOTCUA_CONTACT_HOURS = env(
 # Default office sessions when none are configured in the database: (start, end) local times.
 MOTCUA_DEFAULT_OFFICE_SESSIONS = [("07:30", "11:30"), ("13:30", "17:30")]
 # Length of one working day in hours: provinces print "30 ngày | 240 giờ".
-MOTCUA_WORKDAY_HOURS = envint("MOTCUA_WORKDAY_HOURS", 8)
+MOTCUA_WORKDAY_HOURS = envint("MOTCUA_WORKDAY_HOURS", 8, minimum=1, maximum=24)
 # API bearer tokens live this many days.
-MOTCUA_API_TOKEN_DAYS = envint("MOTCUA_API_TOKEN_DAYS", 30)
+MOTCUA_API_TOKEN_DAYS = envint("MOTCUA_API_TOKEN_DAYS", 30, minimum=1)
 # SMS gateway: a dotted path to a class with send(phone, text). The default writes to the log/console.
 MOTCUA_SMS_BACKEND = env("MOTCUA_SMS_BACKEND", "motcua.core.sms.ConsoleSMSBackend")
 # No notification SMS between these local times ("HH:MM-HH:MM", may span midnight; empty: none). With the
 # database task queue they are sent when the quiet hours end; codes a person waits for are never held.
 MOTCUA_SMS_QUIET_HOURS = env("MOTCUA_SMS_QUIET_HOURS", "21:00-07:00")
-# A transfer received after this local time starts at the next working session (DESIGN §4).
-MOTCUA_TRANSFER_CUTOFF = env("MOTCUA_TRANSFER_CUTOFF", "15:00")
+# A transfer received after this local time starts at the next working session (docs/design.md §4).
+MOTCUA_TRANSFER_CUTOFF = envtime("MOTCUA_TRANSFER_CUTOFF", "15:00")
 # Which desk receives a dossier filed online or by post: "own" (the deciding agency's desk when it has one,
 # e.g. a commune's, else the province centre) or "centre" (always the province centre).
 MOTCUA_FILING_DESK = env("MOTCUA_FILING_DESK", "own")
 # The province's Public Administration Service Centre (an agency identifier); empty: the one service centre.
 MOTCUA_CENTRE_AGENCY = env("MOTCUA_CENTRE_AGENCY", "")
 # The apology-and-extension letter (Form 04) is issued at least this many working days before the legal
-# due moment (Decree 61/2018 as amended: no later than 1 working day before; DESIGN §4).
+# due moment (Decree 61/2018 as amended: no later than 1 working day before; docs/design.md §4).
 MOTCUA_APOLOGY_NOTICE_WORKING_DAYS = envint("MOTCUA_APOLOGY_NOTICE_WORKING_DAYS", 1)
 # A Form 04 asked for after that moment: "refuse" it (409 apology_too_late), or "accept" it and flag the
 # event `late_notice` for the statistics and the inspectors.
-MOTCUA_LATE_APOLOGY_POLICY = env("MOTCUA_LATE_APOLOGY_POLICY", "refuse")
+MOTCUA_LATE_APOLOGY_POLICY = envchoice("MOTCUA_LATE_APOLOGY_POLICY", "refuse", ("refuse", "accept"))
 # The electronic result (kết quả điện tử) an agency attaches to a dossier: a PDF of at most this size.
-MOTCUA_RESULT_MAX_BYTES = envint("MOTCUA_RESULT_MAX_BYTES", MAX_UPLOAD_BYTES)
+MOTCUA_RESULT_MAX_BYTES = envint("MOTCUA_RESULT_MAX_BYTES", MAX_UPLOAD_BYTES, minimum=1)
+# Online filing: the most a dossier's attachments may weigh together, and how many files it may hold.
+FILING_MAX_TOTAL_BYTES = envint("FILING_MAX_TOTAL_BYTES", 50 * 1024 * 1024, minimum=1)
+FILING_MAX_FILES = envint("FILING_MAX_FILES", 40, minimum=1)
+# Rate limits (motcua.core.ratelimit): on unless turned off; per-bucket overrides such as
+# {"login": "5/900s"} are set here in code, the defaults live beside the buckets.
+MOTCUA_RATE_LIMITS_ENABLED = envbool("MOTCUA_RATE_LIMITS_ENABLED", True)
+MOTCUA_RATE_LIMITS: dict[str, str] = {}
+# The request header holding the client's address when a trusted proxy sets it (e.g. HTTP_X_REAL_IP).
+MOTCUA_CLIENT_IP_HEADER = env("MOTCUA_CLIENT_IP_HEADER", "REMOTE_ADDR") or "REMOTE_ADDR"
+# Open311 jurisdiction ids accepted besides the province code (comma-separated).
+MOTCUA_OPEN311_JURISDICTIONS = envlist("MOTCUA_OPEN311_JURISDICTIONS")
 # A calendar declaration moving more open dossiers than this is applied by the task worker, not in the request.
 MOTCUA_CALENDAR_INLINE_LIMIT = envint("MOTCUA_CALENDAR_INLINE_LIMIT", 20000)
 
 
-def envfloat(name: str, default: float) -> float:
-    return float(env(name, str(default)) or default)
-
-
 # --- the National Public Service Portal (DVCQG, docs/dvcqg.md) -------------------------------------------
 # Write an outbox row for the portal with each public change (off: nothing is queued).
-DVCQG_OUTBOX = envbool("DVCQG_OUTBOX", "True")
+DVCQG_OUTBOX = envbool("DVCQG_OUTBOX", True)
 # The adapter class, and where it sends: by default the shipped simulator (`manage.py national_platform`).
 DVCQG_ADAPTER = env("DVCQG_ADAPTER", "motcua.dvcqg.adapters.HttpPortal")
 DVCQG_URL = env("DVCQG_URL", "http://127.0.0.1:8091")
 DVCQG_USERNAME = env("DVCQG_USERNAME", "motcua")
 DVCQG_PASSWORD = env("DVCQG_PASSWORD", "motcua-dvcqg")
 DVCQG_TIMEOUT = envfloat("DVCQG_TIMEOUT", 5.0)  # seconds per call; a slower answer is a timeout
-DVCQG_BATCH = envint("DVCQG_BATCH", 200)  # messages claimed per round
-DVCQG_WORKER_THREADS = envint("DVCQG_WORKER_THREADS", 8)  # dossiers sent at once
+DVCQG_BATCH = envint("DVCQG_BATCH", 200, minimum=1)  # messages claimed per round
+DVCQG_WORKER_THREADS = envint("DVCQG_WORKER_THREADS", 8, minimum=1)  # dossiers sent at once
 DVCQG_LEASE_SECONDS = envint("DVCQG_LEASE_SECONDS", 120)  # a claim older than this is taken again
 DVCQG_BACKOFF_BASE = envfloat("DVCQG_BACKOFF_BASE", 2.0)  # first retry after 1-2 s, then doubling
 DVCQG_BACKOFF_MAX = envfloat("DVCQG_BACKOFF_MAX", 900.0)
-DVCQG_MAX_ATTEMPTS = envint("DVCQG_MAX_ATTEMPTS", 30)  # then parked
+DVCQG_MAX_ATTEMPTS = envint("DVCQG_MAX_ATTEMPTS", 30, minimum=1)  # then parked
 DVCQG_POLL_SECONDS = envfloat("DVCQG_POLL_SECONDS", 0.5)
 DVCQG_PULL_SECONDS = envfloat("DVCQG_PULL_SECONDS", 30.0)  # how often new national filings are pulled
 DVCQG_SIMULATOR_DB = env("DVCQG_SIMULATOR_DB", str(VAR_DIR / "dvcqg-simulator.sqlite3"))
@@ -302,7 +301,7 @@ PAYMENT_NOTIFY_LATE_MINUTES = envint("PAYMENT_NOTIFY_LATE_MINUTES", 60)  # an ol
 # Citizens and businesses sign in with their national electronic identity. The provider is configuration:
 # its discovery document (or issuer), this site's client id and secret, the scopes, and the claim map.
 # Unset, and with the demo provider on, motcua signs in against the stand-in served under /vneid-demo/.
-MOTCUA_VNEID_ENABLED = envbool("MOTCUA_VNEID_ENABLED", "True")
+MOTCUA_VNEID_ENABLED = envbool("MOTCUA_VNEID_ENABLED", True)
 MOTCUA_VNEID_DISCOVERY_URL = env("MOTCUA_VNEID_DISCOVERY_URL", "") or ""  # …/.well-known/openid-configuration
 MOTCUA_VNEID_CLIENT_ID = env("MOTCUA_VNEID_CLIENT_ID", "motcua-demo") or ""
 MOTCUA_VNEID_CLIENT_SECRET = env("MOTCUA_VNEID_CLIENT_SECRET", "motcua-demo-client-secret") or ""
@@ -326,14 +325,14 @@ MOTCUA_VNEID_CLAIMS = {
     }.items()
 }
 # Signing out of motcua also ends the provider's session (RP-initiated logout) where it offers one.
-MOTCUA_VNEID_LOGOUT = envbool("MOTCUA_VNEID_LOGOUT", "True")
+MOTCUA_VNEID_LOGOUT = envbool("MOTCUA_VNEID_LOGOUT", True)
 # Citizens' local passwords (register, sign in by e-mail or phone, reset): on in the demo so its users keep
 # working; off in production, where citizens sign in only with VNeID. Staff always use username + password.
-MOTCUA_CITIZEN_PASSWORDS = envbool("MOTCUA_CITIZEN_PASSWORDS", str(DEBUG))
+MOTCUA_CITIZEN_PASSWORDS = envbool("MOTCUA_CITIZEN_PASSWORDS", DEBUG)
 
 # The demo stand-in for VNeID: an OpenID Connect provider (django-oauth-toolkit) in this same server, under
 # /vneid-demo/, with the demo citizens and one business. On in the demo, off in production.
-MOTCUA_LOCAL_IDP = envbool("MOTCUA_LOCAL_IDP", str(DEBUG))
+MOTCUA_LOCAL_IDP = envbool("MOTCUA_LOCAL_IDP", DEBUG)
 OAUTH2_PROVIDER_APPLICATION_MODEL = "idp.Application"
 OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "idp.AccessToken"
 OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "idp.RefreshToken"

@@ -1,5 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
+from motcua.catalog import validation
 from motcua.catalog.models import Fee, Field, Procedure, ProcedureVersion, ProcessStep, RequiredDocument
 from motcua.catalog.services import version_search_text
 
@@ -36,8 +40,34 @@ class FeeInline(admin.TabularInline):
     extra = 0
 
 
+class StepFormSet(BaseInlineFormSet):
+    """The steps' shares must add up to the version's time limit, as at import (catalog.validation)."""
+
+    def clean(self) -> None:
+        super().clean()
+        version = self.instance
+        if any(self.errors) or version.time_limit_value is None:
+            return
+        shares = [
+            form.cleaned_data["duration_days"]
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("duration_days")
+        ]
+        problem = validation.steps_total_problem(
+            shares,
+            time_limit=version.time_limit_value,
+            unit=version.time_limit_unit,
+            workday_hours=settings.MOTCUA_WORKDAY_HOURS,
+        )
+        if problem:
+            raise ValidationError(problem)
+
+
 class StepInline(admin.TabularInline):
     model = ProcessStep
+    formset = StepFormSet
     extra = 0
     autocomplete_fields = ["agency"]
 

@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 
 class TimeLimitUnit(models.TextChoices):
-    """How a procedure's legal time limit is counted: always in working time (DESIGN §5)."""
+    """How a procedure's legal time limit is counted: always in working time (docs/design.md §5)."""
 
     WORKING_DAYS = "working_days", _("working days")
     WORKING_HOURS = "working_hours", _("working hours")

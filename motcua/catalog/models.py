@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog import validation
 from motcua.catalog.choices import (
     DocumentForm,
     OnlineService,
@@ -197,6 +198,8 @@ class ProcedureVersion(TimeStampedModel):
     def clean(self) -> None:
         if self.valid_to and self.valid_to <= self.valid_from:
             raise ValidationError({"valid_to": _("The end of validity must come after its start.")})
+        # The record's rules, shared with the spreadsheet and the publication decisions (catalog.validation).
+        _raise_problems(time_limit_value=(validation.time_limit_problem, self.time_limit_value))
 
 
 class RequiredDocument(TimeStampedModel):
@@ -223,6 +226,9 @@ class RequiredDocument(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        _raise_problems(count=(validation.document_count_problem, self.count))
+
 
 class Fee(TimeStampedModel):
     """A fee or charge (phí, lệ phí) in VND."""
@@ -244,6 +250,9 @@ class Fee(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.description
+
+    def clean(self) -> None:
+        _raise_problems(amount=(validation.fee_amount_problem, self.amount))
 
 
 class ProcessStep(TimeStampedModel):
@@ -286,6 +295,24 @@ class ProcessStep(TimeStampedModel):
     def duration_label(self) -> str:
         """The step's share as people read it: "0,25 ngày làm việc", "1 working day"."""
         return working_time_label(self.duration_days)
+
+    def clean(self) -> None:
+        _raise_problems(
+            role=(validation.step_role_problem, self.role),
+            duration_days=(validation.step_days_problem, self.duration_days),
+        )
+
+
+def _raise_problems(**checks) -> None:
+    """ValidationError naming each field whose value `validation` refuses (None values are left to the
+    field's own required check)."""
+    errors = {
+        name: problem
+        for name, (problem_of, value) in checks.items()
+        if value is not None and (problem := problem_of(value))
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 # --- Publication decisions (quyết định công bố) ----------------------------------------------------------------

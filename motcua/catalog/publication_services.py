@@ -18,14 +18,22 @@ from dataclasses import field as dataclass_field
 from decimal import Decimal
 from typing import IO, Annotated, Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 from pydantic import ValidationError as PydanticValidationError
 
-from motcua.catalog import spreadsheet
+from motcua.catalog import spreadsheet, validation
 from motcua.catalog.choices import DocumentForm, OnlineService, SupplementPolicy, TimeLimitUnit
 from motcua.catalog.models import (
     PROCEDURE_CODE_RE,
@@ -59,7 +67,7 @@ from motcua.catalog.services import (
 )
 from motcua.core.errors import Conflict, InvalidInput, PermissionDenied
 from motcua.core.text import nfc
-from motcua.org.choices import AgencyKind, Role
+from motcua.org.choices import AgencyKind
 from motcua.org.models import Agency, UnitLevel, User
 from motcua.org.selectors import staff_agency_ids
 
@@ -67,8 +75,20 @@ logger = logging.getLogger(__name__)
 
 # --- the record: a procedure as JSON ---------------------------------------------------------------------------
 
-_Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
-_Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+# The limits are the catalog's own (`motcua.catalog.validation`), shared with the spreadsheet and the admin.
+_Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=validation.TEXT_MAX)]
+_Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=validation.NAME_MAX)]
+
+
+def _checked(problem_of) -> AfterValidator:
+    """A pydantic check from one of `validation`'s: its reason becomes the field's error."""
+
+    def check(value):
+        if problem := problem_of(value):
+            raise ValueError(problem)
+        return value
+
+    return AfterValidator(check)
 
 
 def _choice(choices: type) -> object:
@@ -86,37 +106,25 @@ class _DocumentRecord(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: _Name
     form: _choice(DocumentForm) = DocumentForm.ORIGINAL
-    count: Annotated[int, Field(ge=1, le=100)] = 1
+    count: Annotated[int, _checked(validation.document_count_problem)] = 1
     is_optional: bool = False
 
 
 class _FeeRecord(BaseModel):
     model_config = ConfigDict(extra="forbid")
     description: _Name
-    amount: Decimal
+    amount: Annotated[Decimal, _checked(validation.fee_amount_problem)]
     note: _Text = ""
-
-    @field_validator("amount")
-    @classmethod
-    def _amount(cls, value: Decimal) -> Decimal:
-        if value < 0 or value != value.quantize(Decimal(1)):
-            raise ValueError("must be a whole, non-negative number of VND")
-        return value
 
 
 class _StepRecord(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-    role: _choice(Role)
-    duration_days: Decimal
+    name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=validation.STEP_NAME_MAX)
+    ]
+    role: Annotated[str, _checked(validation.step_role_problem)]
+    duration_days: Annotated[Decimal, _checked(validation.step_days_problem)]
     agency_identifier: str | None = None
-
-    @field_validator("duration_days")
-    @classmethod
-    def _positive(cls, value: Decimal) -> Decimal:
-        if value <= 0:
-            raise ValueError("must be positive")
-        return value
 
 
 class ProcedureRecord(BaseModel):
@@ -124,9 +132,11 @@ class ProcedureRecord(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     name: _Name
-    field_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    field_name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=validation.FIELD_NAME_MAX)
+    ]
     level_codes: list[str]
-    time_limit_value: Decimal
+    time_limit_value: Annotated[Decimal, _checked(validation.time_limit_problem)]
     time_limit_unit: _choice(TimeLimitUnit) = TimeLimitUnit.WORKING_DAYS
     competent_agency_identifier: str | None = None
     time_limit_text: _Text = ""
@@ -143,19 +153,24 @@ class ProcedureRecord(BaseModel):
     fees: list[_FeeRecord] = []
     steps: list[_StepRecord] = []
 
-    @field_validator("time_limit_value")
-    @classmethod
-    def _limit(cls, value: Decimal) -> Decimal:
-        if value < Decimal("0.25") or value != value.quantize(Decimal("0.01")) or value >= 100000:
-            raise ValueError("must be at least 0.25, below 100000, with at most 2 decimals")
-        return value
-
     @field_validator("level_codes")
     @classmethod
     def _levels(cls, value: list[str]) -> list[str]:
         if not value:
             raise ValueError("name at least one level")
         return value
+
+    @model_validator(mode="after")
+    def _steps_fit_the_limit(self) -> ProcedureRecord:
+        problem = validation.steps_total_problem(
+            (s.duration_days for s in self.steps),
+            time_limit=self.time_limit_value,
+            unit=self.time_limit_unit,
+            workday_hours=settings.MOTCUA_WORKDAY_HOURS,
+        )
+        if problem:
+            raise ValueError(problem)
+        return self
 
 
 def _json_safe(value: Any) -> Any:
@@ -445,17 +460,26 @@ def publication_items_import(
     decision = _locked(decision)
     check(EDIT_ITEMS, decision.status, publication_actors(actor, decision))
     result = spreadsheet.parse_procedures(file_obj, filename)
-    if result.errors:
+    errors = [error.as_dict() for error in result.errors]
+    records = {}
+    for row in result.rows if not errors else ():
+        # The record the decision will publish passes the same check as one typed in: what is stored
+        # here can always take effect once the decision is signed.
+        try:
+            records[row.line] = record_validate(record_from_data(row.data))
+        except InvalidInput as exc:
+            errors += [{"line": row.line, "column": d["field"], "message": d["message"]} for d in exc.details]
+    if errors:
         raise InvalidInput(
-            _("The file has %(count)d errors; nothing was imported.") % {"count": len(result.errors)},
+            _("The file has %(count)d errors; nothing was imported.") % {"count": len(errors)},
             code="import_invalid",
-            details=[error.as_dict() for error in result.errors],
+            details=errors,
         )
     existing = {item.procedure_code: item for item in decision.items.all()}
     position = max((item.position for item in existing.values()), default=0)
     items = []
     for row in result.rows:
-        record = record_from_data(row.data)
+        record = records[row.line]
         item = existing.get(row.data.code)
         if item is not None:
             if item.change == ChangeKind.ABOLISHED:

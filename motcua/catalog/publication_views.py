@@ -4,8 +4,6 @@ No rules here: views ask selectors, call services and turn domain errors into me
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -20,11 +18,11 @@ from motcua.catalog import publication_selectors as selectors
 from motcua.catalog import publication_services as services
 from motcua.catalog.models import ChangeKind, PublicationItem, ReviewComment
 from motcua.catalog.publication_workflow import PublicationAction
-from motcua.core.errors import DomainError, InvalidInput, NotFound
+from motcua.core.errors import InvalidInput
+from motcua.core.pages import errors_to_messages
 from motcua.core.uploads import record_sent_file_names
 from motcua.org.decorators import staff_required
-from motcua.org.models import Agency
-from motcua.org.selectors import staff_agency_ids
+from motcua.org.selectors import agencies_for, agency_by_pk
 
 PAGE_SIZE = 20
 
@@ -33,23 +31,10 @@ def _review_url(pk: int) -> str:
     return reverse("control:publication_review", args=[pk])
 
 
-def _domain_errors_to_messages(view: Callable) -> Callable:
-    """Run a POST view; a domain error becomes a message on the page the user came from."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            for detail in (exc.details or [])[:20] if isinstance(exc.details, list) else []:
-                messages.error(request, ", ".join(str(v) for v in detail.values()))
-            pk = kwargs.get("pk")
-            return redirect(_review_url(pk) if pk else reverse("control:publication_queue"))
-
-    return wrapper
+# A POST's domain error becomes a message on the decision's page (or the queue, before there is one).
+_domain_errors_to_messages = errors_to_messages(
+    lambda pk=None, **_kwargs: _review_url(pk) if pk else reverse("control:publication_queue")
+)
 
 
 def _int(value: str | None) -> int | None:
@@ -76,19 +61,13 @@ def publication_list(request: HttpRequest) -> HttpResponse:
 
 
 def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        decision = selectors.publication_decision_public(pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    decision = selectors.publication_decision_public(pk=pk)
     return render(request, "catalog/publication_detail.html", {"decision": decision})
 
 
 def publication_signed_file(request: HttpRequest, pk: int) -> FileResponse:
     """The signed decision's file, public like the decision itself once signed."""
-    try:
-        decision = selectors.publication_decision_public(pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    decision = selectors.publication_decision_public(pk=pk)
     if not decision.signed_file:
         raise Http404(_("File not found."))
     try:
@@ -104,13 +83,10 @@ def publication_signed_file(request: HttpRequest, pk: int) -> FileResponse:
 
 def version_diff(request: HttpRequest, code: str) -> HttpResponse:
     """Two versions of a procedure side by side: `?from=1&to=2` (by default the current one and its predecessor)."""
-    try:
-        versions = list(selectors.procedure_versions(code=code))
-        diff = selectors.procedure_version_diff(
-            code=code, from_number=_int(request.GET.get("from")), to_number=_int(request.GET.get("to"))
-        )
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    versions = list(selectors.procedure_versions(code=code))
+    diff = selectors.procedure_version_diff(
+        code=code, from_number=_int(request.GET.get("from")), to_number=_int(request.GET.get("to"))
+    )
     return render(request, "catalog/version_diff.html", {"code": code, "versions": versions, "diff": diff})
 
 
@@ -120,7 +96,7 @@ def version_diff(request: HttpRequest, code: str) -> HttpResponse:
 @staff_required
 def publication_queue(request: HttpRequest) -> HttpResponse:
     """The decisions waiting for the user, then every decision they may see."""
-    drafting = Agency.objects.filter(pk__in=staff_agency_ids(request.user, roles=selectors.DRAFTING_ROLES))
+    drafting = agencies_for(request.user, roles=selectors.DRAFTING_ROLES)
     return render(
         request,
         "catalog/publication_queue.html",
@@ -136,7 +112,7 @@ def publication_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 @_domain_errors_to_messages
 def publication_create(request: HttpRequest) -> HttpResponse:
-    agency = Agency.objects.filter(pk=_int(request.POST.get("agency"))).first()
+    agency = agency_by_pk(_int(request.POST.get("agency")))
     if agency is None:
         raise InvalidInput(_("Choose the drafting agency."), code="publication_bad_agency")
     decision = services.publication_decision_create(
@@ -152,10 +128,7 @@ def publication_create(request: HttpRequest) -> HttpResponse:
 @staff_required
 def publication_review(request: HttpRequest, pk: int) -> HttpResponse:
     """A decision with its items, comments and history, and the actions the user may take now."""
-    try:
-        decision = selectors.publication_decision_for(request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    decision = selectors.publication_decision_for(request.user, pk=pk)
     comments = list(decision.comments.all())
     return render(
         request,

@@ -10,7 +10,7 @@ from motcua.core.errors import NotFound
 from motcua.core.localcache import LocalCache
 from motcua.core.text import search_terms, sorted_vietnamese, spelling_variants
 from motcua.org.choices import AgencyKind
-from motcua.org.models import Agency
+from motcua.org.models import Agency, UnitLevel
 
 
 def procedures_current(
@@ -87,6 +87,11 @@ def fields_in_use() -> list[Field]:
     """Fields that have at least one procedure in force, for the browse filters, in Vietnamese alphabetical
     order (the database's order puts "Đất đai" after "Xuất bản")."""
     return sorted_vietnamese(Field.objects.filter(versions__is_current=True).distinct())
+
+
+def levels_in_use() -> QuerySet[UnitLevel]:
+    """Unit levels that at least one procedure in force applies to (the catalog's level filter)."""
+    return UnitLevel.objects.filter(procedure_versions__is_current=True).distinct()
 
 
 def agencies_with_procedures() -> list[Agency]:

@@ -30,7 +30,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from motcua.catalog import selectors
+from motcua.catalog import selectors, validation
 from motcua.catalog.choices import DocumentForm, OnlineService, SupplementPolicy, TimeLimitUnit
 from motcua.catalog.models import PROCEDURE_CODE_RE, ProcedureVersion
 from motcua.catalog.services import DocumentData, FeeData, ProcedureData, StepData, procedure_version_save
@@ -383,8 +383,8 @@ def _time_limit(text: str) -> Decimal:
     if not _DECIMAL.match(text):
         raise _Invalid(_("“%(value)s” is not a positive number such as 15 or 0.5") % {"value": text})
     value = Decimal(text.replace(",", "."))
-    if value < Decimal("0.25") or value != value.quantize(Decimal("0.01")) or value >= 100000:
-        raise _Invalid(_("the time limit must be at least 0.25, below 100000, with at most 2 decimals"))
+    if problem := validation.time_limit_problem(value):
+        raise _Invalid(problem)
     return value
 
 
@@ -400,11 +400,8 @@ def _share(text: str) -> Fraction:
         share = Fraction(Decimal(compact.replace(",", ".")))
     else:
         raise _Invalid(_("“%(value)s” is not a number of days such as 1, 0.25 or 1/4") % {"value": text})
-    if share <= 0 or share >= 1000 or (share * 1000).denominator != 1:
-        raise _Invalid(
-            _("a step takes more than 0 and less than 1000 days, in thousandths of a day (%(value)s)")
-            % {"value": text}
-        )
+    if problem := validation.step_days_problem(share):
+        raise _Invalid(problem)
     return share
 
 
@@ -418,8 +415,8 @@ def _amount(text: str) -> Decimal:
             _("“%(value)s” is not a whole amount of đồng such as 50000 or 50.000") % {"value": text}
         )
     value = Decimal(re.sub(r"[., ]", "", text))
-    if value >= Decimal(10) ** 14:
-        raise _Invalid(_("the amount is too large"))
+    if problem := validation.fee_amount_problem(value):
+        raise _Invalid(problem)
     return value
 
 
@@ -434,10 +431,7 @@ def _date(text: str) -> dt.date:
     raise _Invalid(_("“%(value)s” is not a date written YYYY-MM-DD or DD/MM/YYYY") % {"value": text})
 
 
-def _format_days(value: Fraction | Decimal) -> str:
-    """A number of days without trailing zeros: 3, 2.5, 0.125."""
-    text = format(_as_decimal(value) if isinstance(value, Fraction) else value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+_format_days = validation.format_days
 
 
 class _RowValidator:
@@ -508,8 +502,8 @@ class _RowValidator:
             raise _Invalid(_("the document has no name"))
         if not count.isdigit() and count:
             raise _Invalid(_("the count “%(value)s” is not a whole number") % {"value": count})
-        if count and not 1 <= int(count) <= 1000:
-            raise _Invalid(_("the count must be between 1 and 1000"))
+        if count and (problem := validation.document_count_problem(int(count))):
+            raise _Invalid(problem)
         is_optional = False
         if optional:
             key = _header_key(optional)
@@ -519,7 +513,7 @@ class _RowValidator:
                     _("the fourth part is “optional” or empty, not “%(value)s”") % {"value": optional}
                 )
         return DocumentData(
-            name=_bounded(name, 500),
+            name=_bounded(name, validation.NAME_MAX),
             form=_choice(form, _FORMS, DocumentForm.values) if form else DocumentForm.ORIGINAL,
             count=int(count) if count else 1,
             is_optional=is_optional,
@@ -530,23 +524,21 @@ class _RowValidator:
         if not description:
             raise _Invalid(_("the fee has no description"))
         return FeeData(
-            description=_bounded(description, 500), amount=_amount(amount), note=_bounded(note, 500)
+            description=_bounded(description, validation.NAME_MAX),
+            amount=_amount(amount),
+            note=_bounded(note, validation.TEXT_MAX),
         )
 
     def step(self, line: str) -> tuple[StepData, Fraction]:
         name, role, days, agency = _parts(line, least=3, most=4)
         if not name:
             raise _Invalid(_("the step has no name"))
-        staff_roles = sorted(STAFF_ROLES)
-        if _choice(role, _ROLES, staff_roles) not in STAFF_ROLES:
-            raise _Invalid(
-                _("“%(value)s” is not a staff role; use one of: %(allowed)s")
-                % {"value": role, "allowed": ", ".join(staff_roles)}
-            )
+        if validation.step_role_problem(_choice(role, _ROLES, sorted(STAFF_ROLES))):
+            raise _Invalid(validation.step_role_problem(role))
         role = _ROLES[_header_key(role)]
         share = _share(days)
         data = StepData(
-            name=_bounded(name, 300),
+            name=_bounded(name, validation.STEP_NAME_MAX),
             role=role,
             duration_days=_as_decimal(share),
             agency_identifier=self.agency(agency) if agency else None,
@@ -555,8 +547,8 @@ class _RowValidator:
 
     def validate(self) -> ProcedureData | None:
         code = self.cell("code", self._code, required=True)
-        name = self.cell("name", lambda t: _bounded(t, 500), required=True)
-        field_name = self.cell("field", lambda t: _bounded(t, 200), required=True)
+        name = self.cell("name", lambda t: _bounded(t, validation.NAME_MAX), required=True)
+        field_name = self.cell("field", lambda t: _bounded(t, validation.FIELD_NAME_MAX), required=True)
         levels = self.cell("levels", self.levels, required=True)
         errors_before = len(self.errors)
         unit = self.cell(
@@ -571,11 +563,13 @@ class _RowValidator:
         steps_ok = len(self.errors) == errors_before
         data = dict(
             competent_agency_identifier=self.cell("competent_agency", self.agency),
-            time_limit_text=self.cell("time_limit_text", lambda t: _bounded(t, 500), default=""),
+            time_limit_text=self.cell(
+                "time_limit_text", lambda t: _bounded(t, validation.TEXT_MAX), default=""
+            ),
             valid_from=self.cell("valid_from", _date),
-            applicants=self.cell("applicants", lambda t: _bounded(t, 500), default=""),
+            applicants=self.cell("applicants", lambda t: _bounded(t, validation.TEXT_MAX), default=""),
             requirements=self.cell("requirements", default=""),
-            result=self.cell("result", lambda t: _bounded(t, 500), default=""),
+            result=self.cell("result", lambda t: _bounded(t, validation.TEXT_MAX), default=""),
             legal_basis="\n".join(_lines(self.cells.get("legal_basis", ""))),
             online_service=self.cell(
                 "online_service",
@@ -594,18 +588,14 @@ class _RowValidator:
             fees=tuple(self.items("fees", self.fee)),
         )
         if steps and limit_ok and steps_ok:
-            total = sum((share for _step, share in steps), Fraction(0))
-            limit_days = Fraction(time_limit)
-            if unit == TimeLimitUnit.WORKING_HOURS:
-                limit_days /= self.refs.workday_hours
-            if total != limit_days:
-                self.error(
-                    "steps",
-                    _(
-                        "the step shares add up to %(total)s working days but the time limit is %(limit)s working days"
-                    )
-                    % {"total": _format_days(total), "limit": _format_days(limit_days)},
-                )
+            problem = validation.steps_total_problem(
+                (share for _step, share in steps),
+                time_limit=time_limit,
+                unit=unit,
+                workday_hours=self.refs.workday_hours,
+            )
+            if problem:
+                self.error("steps", problem)
         if self.errors:
             return None
         return ProcedureData(

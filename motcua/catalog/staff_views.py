@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from motcua.catalog.spreadsheet import FORMATS, export_procedures, import_procedures
 from motcua.core.errors import InvalidInput
 from motcua.org.choices import Role
-from motcua.org.models import Membership
+from motcua.org.selectors import user_roles
 
 CATALOG_EDITORS = (Role.ADMINISTRATOR, Role.OFFICE_REVIEWER)
 
@@ -30,13 +30,13 @@ def _require_catalog_editor(request: HttpRequest) -> None:
     user = request.user
     if user.is_superuser:
         return
-    if not Membership.objects.filter(user=user, role__in=CATALOG_EDITORS).exists():
+    if not any(role in CATALOG_EDITORS for role, _agency in user_roles(user)):
         raise PermissionDenied(_("Only administrators and Office reviewers may export the catalog."))
 
 
 def _require_administrator(request: HttpRequest) -> None:
     user = request.user
-    if user.is_superuser or Membership.objects.filter(user=user, role=Role.ADMINISTRATOR).exists():
+    if user.is_superuser or any(role == Role.ADMINISTRATOR for role, _agency in user_roles(user)):
         return
     raise PermissionDenied(
         _(

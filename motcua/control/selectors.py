@@ -12,15 +12,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.control.choices import OPEN_TASK_STATUSES
-from motcua.control.models import ControlPlan, Meeting, PlanTask, TaskGroup
+from motcua.control.models import ControlPlan, Meeting, PlanTask, TaskEvidence, TaskGroup
 from motcua.core.errors import NotFound
 from motcua.org.choices import Role
-from motcua.org.models import User
-from motcua.org.selectors import staff_agency_ids
+from motcua.org.models import Agency, User
+from motcua.org.selectors import agencies_for, agencies_list, staff_agency_ids
 
 
 def is_office_reviewer(user: User) -> bool:
     return bool(staff_agency_ids(user, roles=frozenset({Role.OFFICE_REVIEWER})))
+
+
+def task_evidence_for(user: User, *, pk: int) -> TaskEvidence:
+    """A piece of evidence of a plan `user` may see; NotFound otherwise."""
+    evidence = (
+        TaskEvidence.objects.filter(pk=pk, task__group__plan__in=control_plans_visible_to(user))
+        .only("file", "original_name", "content_type")
+        .first()
+    )
+    if evidence is None:
+        raise NotFound(_("Evidence not found."), code="evidence_not_found")
+    return evidence
+
+
+def meeting_organisers(user: User) -> QuerySet[Agency]:
+    """The agencies `user` may organise a meeting for: their own, or every active agency for the Office."""
+    return agencies_list() if is_office_reviewer(user) else agencies_for(user)
 
 
 def plan_tasks_overdue(

@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.control.choices import TaskStatus
+from motcua.control.choices import CLOSED_TASK_STATUSES, TaskStatus
 from motcua.control.models import (
     ControlPlan,
     Meeting,
@@ -24,6 +24,7 @@ from motcua.control.models import (
     https_url,
 )
 from motcua.control.selectors import is_office_reviewer, meeting_editable_by, plan_task_editable_by
+from motcua.control.workflow import task_guard
 from motcua.core.errors import Conflict, InvalidInput, PermissionDenied
 from motcua.core.text import nfc
 from motcua.core.uploads import check_upload
@@ -57,7 +58,8 @@ def plan_task_update(
     result_note: str = "",
     today: dt.date | None = None,
 ) -> PlanTask:
-    """Set a task's progress, status and result. Done means 100%; starting work moves it to in progress."""
+    """Set a task's progress, status and result, along the transition table (`control.workflow`). Done
+    means 100%; starting work moves it to in progress; cancelling or reopening is for the Office."""
     _may_update(actor, task)
     if status not in TaskStatus.values:
         raise InvalidInput(_("Unknown status."), code="task_bad_status")
@@ -67,6 +69,7 @@ def plan_task_update(
     elif status == TaskStatus.NOT_STARTED and progress > 0:
         status = TaskStatus.IN_PROGRESS
     task = PlanTask.objects.select_for_update().get(pk=task.pk)
+    task_guard(task.status, status, office=is_office_reviewer(actor))
     task.progress, task.status, task.result_note = progress, status, nfc(result_note.strip())
     task.completed_on = (
         (task.completed_on or today or timezone.localdate()) if status == TaskStatus.DONE else None
@@ -85,7 +88,7 @@ def plan_task_report(*, actor: User, task: PlanTask, period: str, text: str, pro
         raise InvalidInput(_("Give the period and what was done."), code="task_bad_report")
     progress = _progress(progress)
     task = PlanTask.objects.select_for_update().get(pk=task.pk)
-    if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
+    if task.status in CLOSED_TASK_STATUSES:
         raise Conflict(_("The task is closed."), code="task_closed")
     report = TaskReport.objects.create(
         task=task, period=period[:60], text=text, progress=progress, author=actor

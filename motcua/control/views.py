@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -16,30 +15,17 @@ from django.views.decorators.http import require_POST
 
 from motcua.control import selectors, services
 from motcua.control.choices import TaskStatus
-from motcua.control.models import TaskEvidence
-from motcua.core.errors import DomainError, InvalidInput, NotFound
+from motcua.control.forms import MeetingForm
+from motcua.control.workflow import task_next_statuses
+from motcua.core.errors import InvalidInput
+from motcua.core.pages import errors_to_messages
 from motcua.org.decorators import staff_required
-from motcua.org.models import Agency
-from motcua.org.selectors import staff_agency_ids
+from motcua.org.selectors import agencies_list, agency_by_identifier, staff_agency_ids
 
 
 def _errors_to_messages(back: str) -> Callable:
     """A domain error in a POST view becomes a message on the page named `back` (given the view's pk)."""
-
-    def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound as exc:
-                raise Http404(exc.message) from exc
-            except DomainError as exc:
-                messages.error(request, exc.message)
-                return redirect(reverse(back, kwargs=kwargs) if kwargs else reverse(back))
-
-        return wrapper
-
-    return decorate
+    return errors_to_messages(lambda **kwargs: reverse(back, kwargs=kwargs) if kwargs else reverse(back))
 
 
 def _int(value: str | None, label: str) -> int:
@@ -49,16 +35,6 @@ def _int(value: str | None, label: str) -> int:
         raise InvalidInput(
             _("%(field)s: give a whole number.") % {"field": label}, code="invalid_number"
         ) from exc
-
-
-def _datetime(value: str | None, label: str) -> dt.datetime:
-    try:
-        parsed = dt.datetime.fromisoformat(value or "")
-    except ValueError as exc:
-        raise InvalidInput(
-            _("%(field)s: give a date and time.") % {"field": label}, code="invalid_datetime"
-        ) from exc
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
 @staff_required
@@ -161,7 +137,7 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user,
         group=group,
         name=request.POST.get("name", ""),
-        owner_agency=Agency.objects.filter(identifier=request.POST.get("owner_agency", "")).first(),
+        owner_agency=agency_by_identifier(request.POST.get("owner_agency", "")),
         deadline=_date_or_none(request.POST.get("deadline"), _("Deadline")),
     )
     messages.success(request, _("Task added."))
@@ -171,10 +147,7 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
     """The plan's groups and tasks with progress (a bar that is also text) and overdue flags."""
-    try:
-        overview = selectors.control_plan_overview(request.user, year=year, agency=request.GET.get("agency"))
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    overview = selectors.control_plan_overview(request.user, year=year, agency=request.GET.get("agency"))
     return render(
         request,
         "control/plan_detail.html",
@@ -182,17 +155,14 @@ def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
             "overview": overview,
             "plan": overview.plan,
             "may_draw_up": selectors.is_office_reviewer(request.user),
-            "agencies": Agency.objects.filter(is_active=True).order_by("name"),
+            "agencies": agencies_list(),
         },
     )
 
 
 @staff_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        task = selectors.plan_task_for(request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    task = selectors.plan_task_for(request.user, pk=pk)
     return render(
         request,
         "control/task_detail.html",
@@ -200,7 +170,10 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "task": task,
             "overdue": task.is_overdue(timezone.localdate()),
             "may_edit": selectors.plan_task_editable_by(request.user, task),
-            "statuses": TaskStatus.choices,
+            "statuses": [
+                (s, TaskStatus(s).label)
+                for s in task_next_statuses(task.status, office=selectors.is_office_reviewer(request.user))
+            ],
         },
     )
 
@@ -260,15 +233,7 @@ def _download(file, name: str, content_type: str) -> FileResponse:
 
 @staff_required
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    evidence = (
-        TaskEvidence.objects.filter(
-            pk=pk, task__group__plan__in=selectors.control_plans_visible_to(request.user)
-        )
-        .only("file", "original_name", "content_type")
-        .first()
-    )
-    if evidence is None:
-        raise Http404
+    evidence = selectors.task_evidence_for(request.user, pk=pk)
     return _download(evidence.file, evidence.original_name, evidence.content_type)
 
 
@@ -313,18 +278,15 @@ def meeting_subjects(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     meetings = selectors.meetings_visible_to(request.user)
-    organisers = Agency.objects.filter(pk__in=staff_agency_ids(request.user))
-    if selectors.is_office_reviewer(request.user):
-        organisers = Agency.objects.filter(is_active=True)
     return render(
         request,
         "control/meeting_list.html",
         {
             "upcoming": meetings.filter(ends_at__gte=now).order_by("starts_at"),
             "past": meetings.filter(ends_at__lt=now)[:50],
-            "organisers": organisers,
+            "organisers": selectors.meeting_organisers(request.user),
             "own_agencies": staff_agency_ids(request.user),
-            "agencies": Agency.objects.filter(is_active=True).only("id", "name"),
+            "agencies": agencies_list(),
             **_subject_choices(request.user),
         },
     )
@@ -334,30 +296,21 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @_errors_to_messages("control:meeting_list")
 def meeting_create(request: HttpRequest) -> HttpResponse:
-    organiser = Agency.objects.filter(pk=_int(request.POST.get("organiser"), _("Organiser"))).first()
-    if organiser is None:
-        raise InvalidInput(_("Choose the organiser."), code="meeting_bad_organiser")
-    invited = list(Agency.objects.filter(pk__in=[v for v in request.POST.getlist("invited") if v.isdigit()]))
+    form = MeetingForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for message in form.error_messages_flat():
+            messages.error(request, message)
+        return redirect("control:meeting_list")
+    data = form.cleaned_data
     meeting = services.meeting_create(
-        actor=request.user,
-        organiser=organiser,
-        title=request.POST.get("title", ""),
-        starts_at=_datetime(request.POST.get("starts_at"), _("Starts at")),
-        ends_at=_datetime(request.POST.get("ends_at"), _("Ends at")),
-        agenda=request.POST.get("agenda", ""),
-        video_url=request.POST.get("video_url", ""),
-        invited=invited,
-        **_subjects(request),
+        actor=request.user, **{**data, "invited": list(data["invited"])}, **_subjects(request)
     )
     return redirect("control:meeting_detail", pk=meeting.pk)
 
 
 @staff_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        meeting = selectors.meeting_for(request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    meeting = selectors.meeting_for(request.user, pk=pk)
     return render(
         request,
         "control/meeting_detail.html",
@@ -388,10 +341,7 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def minutes_download(request: HttpRequest, pk: int) -> FileResponse:
-    try:
-        meeting = selectors.meeting_for(request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    meeting = selectors.meeting_for(request.user, pk=pk)
     if not meeting.minutes:
         raise Http404
     return _download(meeting.minutes, meeting.minutes_name or "minutes", "application/octet-stream")

@@ -101,7 +101,7 @@ class SessionIdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        idle = int(getattr(settings, "MOTCUA_SESSION_IDLE_MINUTES", 0)) * 60
+        idle = settings.MOTCUA_SESSION_IDLE_MINUTES * 60
         user = getattr(request, "user", None)
         if idle and user is not None and user.is_authenticated and hasattr(request, "session"):
             import time

@@ -1,6 +1,6 @@
 """Rate limits: fixed windows counted in Django's cache (Redis in production, LocMem in the demo).
 
-DESIGN §7: sign-in, verification codes and the public tracking lookup are rate-limited. A limit is a
+docs/design.md §7: sign-in, verification codes and the public tracking lookup are rate-limited. A limit is a
 named *bucket* ("login", "track", …) with a rate, counted per key (an IP address, an account, a phone
 number). Counting uses `cache.add` + `cache.incr`, both atomic on Redis, so several app servers share
 one count; the LocMem cache of the embedded demo counts per process, which is enough there.
@@ -65,11 +65,11 @@ class Rate:
 
 
 def rate_for(bucket: str) -> Rate:
-    return Rate.parse(getattr(settings, "MOTCUA_RATE_LIMITS", {}).get(bucket) or DEFAULT_RATES[bucket])
+    return Rate.parse(settings.MOTCUA_RATE_LIMITS.get(bucket) or DEFAULT_RATES[bucket])
 
 
 def _enabled() -> bool:
-    return getattr(settings, "MOTCUA_RATE_LIMITS_ENABLED", True)
+    return settings.MOTCUA_RATE_LIMITS_ENABLED
 
 
 def _cache_key(bucket: str, key: str, window: int) -> str:
@@ -129,7 +129,7 @@ def _refusal(retry_after: int) -> RateLimited:
 def client_ip(request: HttpRequest) -> str:
     """The client's address: REMOTE_ADDR, or the header a trusted proxy sets (MOTCUA_CLIENT_IP_HEADER).
     Never X-Forwarded-For as the client sent it: anyone can write that header."""
-    header = getattr(settings, "MOTCUA_CLIENT_IP_HEADER", "REMOTE_ADDR")
+    header = settings.MOTCUA_CLIENT_IP_HEADER
     value = request.META.get(header) or request.META.get("REMOTE_ADDR") or "unknown"
     return value.split(",")[0].strip()
 

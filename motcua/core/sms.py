@@ -72,7 +72,7 @@ def is_mobile(phone: str) -> bool:
 
 def quiet_hours() -> tuple[dt.time, dt.time] | None:
     """MOTCUA_SMS_QUIET_HOURS ('21:00-07:00' by default; empty turns them off) as (start, end), local time."""
-    value = (getattr(settings, "MOTCUA_SMS_QUIET_HOURS", "") or "").strip()
+    value = (settings.MOTCUA_SMS_QUIET_HOURS or "").strip()
     if not value:
         return None
     start, end = (dt.time.fromisoformat(part.strip()) for part in value.split("-", 1))

@@ -1,4 +1,4 @@
-"""Private file storage: files that only a view checking who may read them serves (DESIGN §7).
+"""Private file storage: files that only a view checking who may read them serves (docs/design.md §7).
 
 Public uploads live under MEDIA_ROOT, which a web server may publish at MEDIA_URL. Private files (the
 electronic results of dossiers) live under PRIVATE_MEDIA_ROOT, outside it, and have no URL at all: a

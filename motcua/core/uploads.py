@@ -1,4 +1,4 @@
-"""Checks on every uploaded file (DESIGN §7): size, type by content, and name.
+"""Checks on every uploaded file (docs/design.md §7): size, type by content, and name.
 
 The declared type and the extension are claims; the first bytes are the evidence. A file is accepted
 only when its extension is one the caller allows and its content starts the way that format starts, so

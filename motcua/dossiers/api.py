@@ -15,7 +15,7 @@ from motcua.catalog import selectors as catalog_selectors
 from motcua.core import ratelimit
 from motcua.core.errors import InvalidInput, NotFound
 from motcua.dossiers import results, selectors, services
-from motcua.dossiers.choices import RUNNING_STATUSES, Channel, DossierAction, DossierStatus
+from motcua.dossiers.choices import Channel, DossierAction, DossierStatus
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.schemas import (
     ActionIn,
@@ -26,6 +26,7 @@ from motcua.dossiers.schemas import (
     ResultFileFormIn,
     TrackOut,
 )
+from motcua.dossiers.timeliness import is_overdue
 from motcua.org.auth import BearerToken
 from motcua.org.models import Agency, User
 from motcua.org.selectors import active_desk
@@ -69,9 +70,7 @@ def dossier_out(dossier: Dossier, now=None) -> dict:
         "returned_at": dossier.returned_at,
         "result_code": dossier.result_code,
         "fees_amount": dossier.fees_amount,
-        "is_overdue": dossier.status in RUNNING_STATUSES
-        and dossier.due_at is not None
-        and dossier.due_at < now,
+        "is_overdue": is_overdue(status=dossier.status, due_at=dossier.due_at, now=now),
     }
 
 

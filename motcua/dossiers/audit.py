@@ -1,4 +1,4 @@
-"""The tamper-evident audit of dossiers (DESIGN §4 Audit; issue 10, item 2).
+"""The tamper-evident audit of dossiers (docs/design.md §4 Audit; issue 10, item 2).
 
 Three layers, each catching what the one before cannot:
 
@@ -132,7 +132,7 @@ def _keys_from(path: str | None, secret_key: str) -> tuple[tuple[str, bytes], ..
 
 def audit_keys() -> tuple[tuple[str, bytes], ...]:
     """(key id, secret) pairs, the signing key first."""
-    return _keys_from(getattr(settings, "AUDIT_KEY_FILE", "") or None, settings.SECRET_KEY)
+    return _keys_from(settings.AUDIT_KEY_FILE or None, settings.SECRET_KEY)
 
 
 def signing_key() -> tuple[str, bytes]:

@@ -1,4 +1,5 @@
-"""Dossier states, channels and actions (DESIGN §4), with the open/terminal sets and the clock per state."""
+"""Dossier states, channels and actions (docs/design.md §4), with the open/terminal sets and the clock
+per state."""
 
 from __future__ import annotations
 

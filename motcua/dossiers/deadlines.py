@@ -1,8 +1,8 @@
 """Deadlines derived from a dossier's legal due moment, beyond `due_at` itself.
 
 Form 04, the apology and new appointment, is given "at least one working day before the deadline"
-(DESIGN §4; Decree 61/2018 as amended: the agency notifies and apologises no later than one working day
-before the due moment). The notice is MOTCUA_APOLOGY_NOTICE_WORKING_DAYS working days; what happens to a
+(docs/design.md §4; Decree 61/2018 as amended: the agency notifies and apologises no later than one
+working day before the due moment). The notice is MOTCUA_APOLOGY_NOTICE_WORKING_DAYS working days; what happens to a
 letter asked for later is MOTCUA_LATE_APOLOGY_POLICY: refused (the default) or accepted and flagged.
 """
 
@@ -21,7 +21,7 @@ from motcua.workdays.selectors import subtract_working_time
 
 def apology_notice_days() -> int:
     """How many working days before the legal due moment Form 04 must be issued at the latest."""
-    days = int(settings.MOTCUA_APOLOGY_NOTICE_WORKING_DAYS)
+    days = settings.MOTCUA_APOLOGY_NOTICE_WORKING_DAYS
     if days < 0:
         raise ImproperlyConfigured("MOTCUA_APOLOGY_NOTICE_WORKING_DAYS must not be negative.")
     return days
@@ -54,7 +54,7 @@ def apology_deadline(dossier: Dossier) -> dt.datetime | None:
     due moment (not the extended one). None before reception, when there is no due moment yet."""
     if dossier.due_at is None:
         return None
-    minutes = apology_notice_days() * int(settings.MOTCUA_WORKDAY_HOURS) * 60
+    minutes = apology_notice_days() * settings.MOTCUA_WORKDAY_HOURS * 60
     return subtract_working_time(dossier.due_at, minutes)
 
 

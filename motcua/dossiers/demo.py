@@ -9,7 +9,7 @@ present are not taken, which leaves the recent dossiers open in whatever state t
 The mix follows what a province reports: about 98 % of the finished dossiers on time, some late (half
 of them with the apology-and-extension letter, Form 04), supplements, suspensions, parallel
 consultations of other departments, refusals, withdrawals and stops; online, post and desk channels;
-the Sơn La free-sale certificate process (Decision 2969/QĐ-UBND, DESIGN §5) among them. The result is
+the Sơn La free-sale certificate process (Decision 2969/QĐ-UBND, docs/design.md §5) among them. The result is
 deterministic for a given seed and day.
 """
 

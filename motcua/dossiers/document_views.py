@@ -18,24 +18,20 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from motcua.core.dates import in_range
-from motcua.core.errors import NotFound
 from motcua.dossiers.documents import FORMS, available_forms, form_context, issuing_events, moment
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.pdf import qr_svg, render_pdf
 from motcua.dossiers.register import COLUMNS, MAX_ROWS, register_fields, register_rows, register_xlsx
 from motcua.dossiers.selectors import dossier_for, dossiers_visible_to
 from motcua.org.models import Agency
-from motcua.org.selectors import staff_agency_ids
+from motcua.org.selectors import agencies_for, staff_agency_ids
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _dossier(request: HttpRequest, code: str) -> tuple[Dossier, bool]:
     """The dossier and whether the caller reads it as staff of a participating agency."""
-    try:
-        dossier = dossier_for(request.user, code)
-    except NotFound as err:
-        raise Http404(err.message) from err
+    dossier = dossier_for(request.user, code)
     agencies = staff_agency_ids(request.user)
     involved = {dossier.competent_agency_id, dossier.current_agency_id, dossier.receiving_agency_id}
     involved |= {s.agency_id for s in dossier.steps.all()}
@@ -65,10 +61,7 @@ def _form_context(request: HttpRequest, code: str, number: str) -> tuple[Dossier
     spec = FORMS.get(number)
     if spec is None or not (staff or (spec.for_applicant and dossier.applicant_user_id == request.user.pk)):
         raise Http404
-    try:
-        context = form_context(dossier, number, seq=_seq(request))
-    except NotFound as err:
-        raise Http404(err.message) from err
+    context = form_context(dossier, number, seq=_seq(request))
     query = f"?{urlencode({'event': context['event'].seq})}" if _seq(request) else ""
     context.update(
         qr=qr_svg(context["qr_payload"]),
@@ -193,7 +186,7 @@ def register_view(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     ids = staff_agency_ids(request.user)
     if not ids:
         raise Http404
-    agencies = list(Agency.objects.filter(pk__in=ids).select_related("parent").order_by("name"))
+    agencies = list(agencies_for(request.user))
     wanted = request.GET.get("agency")
     agency = next((a for a in agencies if a.identifier == wanted), None) if wanted else agencies[0]
     if agency is None:
@@ -222,7 +215,7 @@ def _dossier_register(request: HttpRequest, code: str, *, pdf: bool) -> HttpResp
     )
     if holder_id not in ids:
         raise Http404
-    agencies = list(Agency.objects.filter(pk__in=ids).select_related("parent").order_by("name"))
+    agencies = list(agencies_for(request.user))
     agency = next(a for a in agencies if a.pk == holder_id)
     day = timezone.localdate(dossier.received_at)
     context = _register_context(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import StrEnum
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -26,6 +25,7 @@ from motcua.catalog.choices import DocumentForm, SupplementPolicy, TimeLimitUnit
 from motcua.core.errors import NotFound
 from motcua.dossiers.choices import Channel, DossierAction, DossierStatus, ReturnMethod, StepKind
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, HandOver
+from motcua.dossiers.timeliness import Timeliness, timeliness
 from motcua.org.models import Agency
 
 A = DossierAction
@@ -91,30 +91,6 @@ CHANNEL_VI = {
     Channel.POST: "Qua dịch vụ bưu chính công ích",
     Channel.ONLINE: "Trực tuyến",
 }
-
-
-class Timeliness(StrEnum):
-    """Result status of a step or a dossier (control slip, register): trước hạn / đúng hạn / quá hạn."""
-
-    EARLY = "early"
-    ON_TIME = "on_time"
-    LATE = "late"
-
-    @property
-    def label(self) -> str:
-        return {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn"}[self.value]
-
-
-def timeliness(done_at: dt.datetime | None, due_at: dt.datetime | None) -> Timeliness | None:
-    """Late after the due moment; early when done on an earlier calendar day than the due day (the
-    sense of "trước hạn" in the statistics of Circular 01/2020); on time otherwise."""
-    if done_at is None or due_at is None:
-        return None
-    if done_at > due_at:
-        return Timeliness.LATE
-    if timezone.localdate(done_at) < timezone.localdate(due_at):
-        return Timeliness.EARLY
-    return Timeliness.ON_TIME
 
 
 def moment(value: dt.datetime | None) -> str:
@@ -468,7 +444,7 @@ class SlipRow:
 
     @property
     def status_label(self) -> str:
-        return self.status.label if self.status else ""
+        return self.status.legal_label if self.status else ""
 
 
 @dataclass

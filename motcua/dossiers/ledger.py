@@ -29,7 +29,7 @@ EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def _period() -> dt.timedelta:
-    return dt.timedelta(minutes=max(1, int(settings.MOTCUA_AUDIT_PERIOD_MINUTES)))
+    return dt.timedelta(minutes=max(1, settings.MOTCUA_AUDIT_PERIOD_MINUTES))
 
 
 def period_of(moment: dt.datetime) -> dt.datetime:
@@ -48,7 +48,7 @@ def audit_checkpoints_close(*, until: dt.datetime | None = None) -> list[AuditCh
     Periods without events get no entry; `verify_audit` reports any event in a closed period that no
     checkpoint covers (an event back-dated into the past). Runs under a lock on the ledger's last entry, so
     two runs at once never write the same period twice (the unique `period_end` would refuse it anyway)."""
-    limit = until or timezone.now() - dt.timedelta(minutes=int(settings.MOTCUA_AUDIT_GRACE_MINUTES))
+    limit = until or timezone.now() - dt.timedelta(minutes=settings.MOTCUA_AUDIT_GRACE_MINUTES)
     limit = period_of(limit)  # only whole periods
     made: list[AuditCheckpoint] = []
     with transaction.atomic():
@@ -227,9 +227,7 @@ def verify_ledger(
     if last_end is not None:
         # Past the last checkpoint, a period must be sealed once audit_checkpoint has had time to run: a
         # ledger whose newest entries were deleted, or a stopped cron job, are both reported.
-        overdue = (
-            timezone.now() - _period() - dt.timedelta(minutes=int(settings.MOTCUA_AUDIT_GRACE_MINUTES) + 5)
-        )
+        overdue = timezone.now() - _period() - dt.timedelta(minutes=settings.MOTCUA_AUDIT_GRACE_MINUTES + 5)
         for begin in sorted(observed):
             if begin in covered:
                 continue

@@ -1,4 +1,4 @@
-"""Dossiers (hồ sơ), their process steps, hand-overs and the hash-chained event log (DESIGN §4).
+"""Dossiers (hồ sơ), their process steps, hand-overs and the hash-chained event log (docs/design.md §4).
 
 Only `motcua.dossiers.services` writes these rows; nothing else saves a status.
 """
@@ -72,7 +72,7 @@ class Dossier(TimeStampedModel):
         help_text="<user id>:<Idempotency-Key header> of the request that created the dossier.",
     )
 
-    # Where filed and where decided (DESIGN §4: any desk receives, the competent agency decides).
+    # Where filed and where decided (docs/design.md §4: any desk receives, the competent agency decides).
     receiving_desk = models.ForeignKey(
         Desk,
         null=True,
@@ -139,8 +139,9 @@ class Dossier(TimeStampedModel):
         _("authorised person"), max_length=200, blank=True, help_text=_("Người được ủy quyền, if any.")
     )
 
-    # Moments and the legal clock (DESIGN §4-5). due_at = clock_started_at + (budget + paused + extension) in
-    # working time; it is stored and indexed so the overdue board and the sweep are plain index scans.
+    # Moments and the legal clock (docs/design.md §4-5).
+    # due_at = clock_started_at + (budget + paused + extension) in working time; it is stored and indexed
+    # so the overdue board and the sweep are plain index scans.
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     clock_started_at = models.DateTimeField(
@@ -357,7 +358,8 @@ class HandOver(models.Model):
 
 
 class DossierEvent(models.Model):
-    """An append-only, keyed, hash-chained record of one action (DESIGN §4 Audit; `motcua.dossiers.audit`).
+    """An append-only, keyed, hash-chained record of one action (docs/design.md §4 Audit;
+    `motcua.dossiers.audit`).
 
     hash = HMAC-SHA256 under the audit key `key_id` of the canonical JSON of the event's fields, the
     previous event's hash and `state` (the dossier's audited columns after the action); a dossier's
@@ -521,7 +523,7 @@ class DeadlineBreach(models.Model):
 
 class DossierAgency(models.Model):
     """An agency taking part in a dossier: it received it, decides it, holds it now, or has a step or a
-    consultation in it. Staff see exactly the dossiers of their agencies' rows (DESIGN §7).
+    consultation in it. Staff see exactly the dossiers of their agencies' rows (docs/design.md §7).
 
     Derived from the dossier and its steps, and kept in step by the workflow service in the same
     transaction. It exists for speed: the staff list reads one index, (agency, due_at, dossier), in the

@@ -33,7 +33,7 @@ logger = logging.getLogger("motcua.dossiers.notifications")
 
 A = DossierAction
 
-# The actions that change what the applicant sees (DESIGN §4), with the headline of the message.
+# The actions that change what the applicant sees (docs/design.md §4), with the headline of the message.
 PUBLIC_ACTIONS: dict[str, str] = {
     A.RECEIVE: "đã được tiếp nhận",
     A.REQUEST_COMPLETION: "cần bổ sung, hoàn thiện trước khi được tiếp nhận",

@@ -21,8 +21,9 @@ from motcua.catalog.models import Field
 from motcua.core.cells import xlsx_protect_row
 from motcua.core.text import sorted_vietnamese
 from motcua.dossiers.choices import DossierStatus
-from motcua.dossiers.documents import RETURN_METHOD_VI, STATUS_VI, moment, register_scope, timeliness
+from motcua.dossiers.documents import RETURN_METHOD_VI, STATUS_VI, moment, register_scope
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.timeliness import timeliness
 from motcua.org.models import Agency
 
 # At most this many rows a request: a register page is a month or a quarter, not a decade.
@@ -105,7 +106,7 @@ def _note(d: Dossier) -> str:
     if d.status == DossierStatus.RETURNED:
         status = timeliness(d.returned_at, d.due_at)
         if status:
-            parts.append(status.label)
+            parts.append(status.legal_label)
     else:
         parts.append(STATUS_VI.get(d.status, d.status))
     if d.apology_issued:

@@ -1,4 +1,4 @@
-"""Reads on dossiers, always limited to what the caller may see (DESIGN §4 Tracking, §7)."""
+"""Reads on dossiers, always limited to what the caller may see (docs/design.md §4 Tracking, §7)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from motcua.dossiers.choices import (
 )
 from motcua.dossiers.models import Dossier, DossierAgency, DossierEvent, DossierStep, ResultFile
 from motcua.dossiers.search import query_terms
+from motcua.dossiers.timeliness import is_late, overdue_q
 from motcua.org.choices import Role
 from motcua.org.models import User
 from motcua.org.selectors import oversees_province, staff_agency_ids, user_roles
@@ -92,7 +93,7 @@ def dossier_list(
     if due_to:
         qs = qs.filter(due_at__lt=_day_start(due_to + dt.timedelta(days=1)))
     if overdue is not None:
-        late = Q(status__in=RUNNING_STATUSES, due_at__lt=now or timezone.now())
+        late = overdue_q(now or timezone.now())
         qs = qs.filter(late) if overdue else qs.exclude(late)
     return qs.order_by("due_at", "id")
 
@@ -378,7 +379,9 @@ def dossier_public_status(code: str, phone_last4: str) -> PublicStatus:
         received_at=_moment(received_at),
         appointment_at=_moment(appointment_at),
         returned_at=_moment(returned_at),
-        late=_is_late(status=status, due_at=_moment(due_at), result_ready_at=_moment(ready_at)),
+        late=is_late(
+            status=status, due_at=_moment(due_at), result_ready_at=_moment(ready_at), now=timezone.now()
+        ),
         history=[_public_event(*entry) for entry in history or ()],
     )
 
@@ -426,13 +429,3 @@ def _moment(value: dt.datetime | str | None) -> dt.datetime | None:
         return None
     moment = value if isinstance(value, dt.datetime) else parse_datetime(value)
     return moment if timezone.is_aware(moment) else moment.replace(tzinfo=dt.UTC)
-
-
-def _is_late(*, status: str, due_at: dt.datetime | None, result_ready_at: dt.datetime | None) -> bool:
-    """Late against the legal due moment: the result came after it, or the dossier still runs past it.
-    Statistics, the control slip and the register count the same way (DESIGN §4)."""
-    if due_at is None:
-        return False
-    if result_ready_at is not None:
-        return result_ready_at > due_at
-    return status in RUNNING_STATUSES and timezone.now() > due_at

@@ -1,4 +1,4 @@
-"""Writes on dossiers: the one workflow service (DESIGN §4).
+"""Writes on dossiers: the one workflow service (docs/design.md §4).
 
 Every change goes through `dossier_submit`, `dossier_receive` or `dossier_act`. Each runs in one
 transaction, locks the dossier row, checks the caller's version, the actor's scope and roles and
@@ -92,7 +92,7 @@ def _roles_in(memberships: set[tuple[str, int | None]], agency_ids: set[int | No
 
 
 def _workday_minutes() -> int:
-    return int(settings.MOTCUA_WORKDAY_HOURS) * 60
+    return settings.MOTCUA_WORKDAY_HOURS * 60
 
 
 def _minutes_of_days(days: Decimal) -> int:
@@ -127,7 +127,7 @@ def _check_applicant(applicant: ApplicantData) -> ApplicantData:
 
 def _step_agency(step, *, receiving_agency: Agency, competent_agency: Agency) -> Agency:
     """A step without an agency belongs to the competent agency, except the reception step, which
-    belongs to whichever desk received the dossier (any desk may receive, DESIGN §4)."""
+    belongs to whichever desk received the dossier (any desk may receive, docs/design.md §4)."""
     if step.agency_id:
         return step.agency
     if step.role == Role.RECEIVING_OFFICER:
@@ -883,10 +883,9 @@ def _set_current(ctx: _Context, step: DossierStep | None) -> None:
 
 def _transfer_clock_start(moment: dt.datetime) -> dt.datetime:
     """Where the clock of a step handed to another agency starts: a transfer received after the cut-off
-    (MOTCUA_TRANSFER_CUTOFF, 15:00 by default) starts at the next working session (DESIGN §4)."""
+    (MOTCUA_TRANSFER_CUTOFF, 15:00 by default) starts at the next working session (docs/design.md §4)."""
     local = timezone.localtime(moment)
-    hours, minutes = (int(part) for part in settings.MOTCUA_TRANSFER_CUTOFF.split(":"))
-    if local.time() < dt.time(hours, minutes):
+    if local.time() < settings.MOTCUA_TRANSFER_CUTOFF:
         return moment
     return next_working_moment(
         local.replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)

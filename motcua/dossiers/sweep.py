@@ -1,4 +1,4 @@
-"""The deadline sweep and the overdue board (issue 3, item 3; DESIGN §4 Deadlines).
+"""The deadline sweep and the overdue board (issue 3, item 3; docs/design.md §4 Deadlines).
 
 `sweep_deadlines` is healthchecks' `sendalerts` in miniature: it finds every running dossier past its
 legal due moment and every open step past its own, records each as a `DeadlineBreach` exactly once (the
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from motcua.dossiers.choices import RUNNING_STATUSES
 from motcua.dossiers.models import DeadlineBreach, Dossier, DossierStep
 from motcua.dossiers.selectors import dossiers_visible_to
+from motcua.dossiers.timeliness import overdue_q
 from motcua.org.choices import Role
 from motcua.org.models import Agency, User
 from motcua.workdays.selectors import working_minutes_between
@@ -54,7 +55,7 @@ def sweep_deadlines(*, now: dt.datetime | None = None) -> SweepReport:
         dossier=OuterRef("pk"), step__isnull=True, withdrawn_at__isnull=True
     )
     late_dossiers = (
-        Dossier.objects.filter(status__in=RUNNING_STATUSES, due_at__lt=now)
+        Dossier.objects.filter(overdue_q(now))
         .exclude(Exists(recorded))
         .values_list("pk", "competent_agency_id", "due_at")
     )

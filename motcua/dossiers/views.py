@@ -9,7 +9,6 @@ followed by a redirect; with htmx the dossier page swaps just its body after an 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -27,6 +26,7 @@ from motcua.core.errors import Conflict, DomainError, InvalidInput, NotFound, Pe
 from motcua.core.uploads import record_sent_file_names
 from motcua.dossiers import deadlines, selectors, sweep
 from motcua.dossiers.choices import RUNNING_STATUSES, DossierStatus, LateApologyPolicy
+from motcua.dossiers.documents import control_slip
 from motcua.dossiers.forms import (
     DeskForm,
     SearchForm,
@@ -36,9 +36,9 @@ from motcua.dossiers.forms import (
     receiving_desks,
 )
 from motcua.dossiers.models import Dossier, ResultFile
+from motcua.dossiers.timeliness import is_overdue
 from motcua.dossiers.workflow import TRANSITIONS
 from motcua.org.decorators import staff_required
-from motcua.org.models import User
 
 S = DossierStatus
 
@@ -51,7 +51,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 def _flag_overdue(dossiers, now: dt.datetime) -> None:
     for d in dossiers:
-        d.past_legal_due = d.status in RUNNING_STATUSES and d.due_at is not None and d.due_at < now
+        d.past_legal_due = is_overdue(status=d.status, due_at=d.due_at, now=now)
         d.past_step_due = (
             d.status in RUNNING_STATUSES and d.current_step_due_at is not None and d.current_step_due_at < now
         )
@@ -164,47 +164,6 @@ def desk(request: HttpRequest) -> HttpResponse:
 # --- the dossier page ----------------------------------------------------------------------------------
 
 
-def _dossier_or_404(user: User, code: str) -> Dossier:
-    try:
-        return selectors.dossier_for(user, code)
-    except NotFound as error:
-        raise Http404(error.message) from error
-
-
-@dataclass(frozen=True)
-class SlipRow:
-    """One row of the process control slip (Form 06): a hand-over and how the giving step fared."""
-
-    hand_over: object
-    step_name: str
-    outcome: str  # "early", "on_time", "late" or ""
-
-
-def control_slip(dossier: Dossier) -> list[SlipRow]:
-    steps = list(dossier.steps.all())
-    rows = []
-    for hand_over in dossier.hand_overs.select_related("from_agency", "to_agency", "step"):
-        # The giving step is the one of the giving agency that finished at the hand-over moment.
-        source = next(
-            (
-                s
-                for s in steps
-                if s.agency_id == hand_over.from_agency_id and s.finished_at == hand_over.given_at
-            ),
-            None,
-        )
-        outcome = ""
-        if source is not None and source.due_at is not None:
-            if source.finished_at > source.due_at:
-                outcome = "late"
-            elif timezone.localdate(source.finished_at) < timezone.localdate(source.due_at):
-                outcome = "early"
-            else:
-                outcome = "on_time"
-        rows.append(SlipRow(hand_over=hand_over, step_name=hand_over.step.name, outcome=outcome))
-    return rows
-
-
 def _render_dossier(request: HttpRequest, dossier: Dossier, *, bound=None, status: int = 200) -> HttpResponse:
     user = request.user
     actions = available_actions(dossier, user)
@@ -240,7 +199,7 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, *, bound=None, statu
 
 @staff_required
 def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
-    return _render_dossier(request, _dossier_or_404(request.user, code))
+    return _render_dossier(request, selectors.dossier_for(request.user, code))
 
 
 @csrf_exempt  # checked below, once the body is parsed with the sent file names recorded
@@ -254,7 +213,7 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
 @csrf_protect
 def _dossier_action(request: HttpRequest, code: str, action: str, sent_names: list[str]) -> HttpResponse:
     user = request.user
-    dossier = _dossier_or_404(user, code)
+    dossier = selectors.dossier_for(user, code)
     if action not in TRANSITIONS:
         raise Http404(_("Unknown action."))
     form = action_form(action, dossier=dossier, user=user, data=request.POST, files=request.FILES)
@@ -276,10 +235,10 @@ def _dossier_action(request: HttpRequest, code: str, action: str, sent_names: li
         return _render_dossier(request, dossier, bound=form, status=400)
     except (Conflict, PermissionDenied) as error:
         messages.error(request, error.message)
-        return _render_dossier(request, _dossier_or_404(user, code), status=error.status)
+        return _render_dossier(request, selectors.dossier_for(user, code), status=error.status)
     messages.success(request, _("Done: %(action)s.") % {"action": form.label})
     if _is_htmx(request):
-        return _render_dossier(request, _dossier_or_404(user, code))
+        return _render_dossier(request, selectors.dossier_for(user, code))
     return redirect(reverse("dossiers:detail", kwargs={"code": code}))
 
 
@@ -303,10 +262,7 @@ def result_file_response(row: ResultFile) -> FileResponse:
 def result_file_download(request: HttpRequest, code: str) -> FileResponse:
     """The dossier's electronic result, for staff who may see the dossier; 404 as for a missing dossier
     for anyone else."""
-    try:
-        row = selectors.result_file_for(request.user, code)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    row = selectors.result_file_for(request.user, code)
     return result_file_response(row)
 
 

@@ -1,4 +1,4 @@
-"""The dossier transition table (DESIGN §4): pure data and one guard, no database access.
+"""The dossier transition table (docs/design.md §4): pure data and one guard, no database access.
 
 The workflow service is the only caller that changes a dossier's status: it computes the actor's
 roles and the dossier's `Facts`, asks `guard` for the next status, and applies it. Tests drive the
@@ -64,7 +64,7 @@ class Facts:
     decided_later_elsewhere: bool = False
     extended: bool = False
     status_before_pause: str = S.IN_PROGRESS
-    # Form 04's deadline (DESIGN §4: at least `apology_notice_days` working days before the legal due
+    # Form 04's deadline (docs/design.md §4: at least `apology_notice_days` working days before the legal due
     # moment), set only once it has passed and the late-apology policy refuses late letters.
     apology_deadline_passed: dt.datetime | None = None
     apology_notice_days: int = 1

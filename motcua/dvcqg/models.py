@@ -1,5 +1,5 @@
 """The outbox to the National Public Service Portal (DVCQG), its delivery attempts, the code mappings and
-the dossiers filed on the portal (DESIGN §8).
+the dossiers filed on the portal (docs/design.md §8).
 
 An `OutboxMessage` is written in the transaction of the dossier event (or fee payment) it reports, so it
 exists exactly when the change does. The worker (`manage.py dvcqg_worker`) delivers the messages of one

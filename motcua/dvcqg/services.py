@@ -55,7 +55,7 @@ def status_mappings_seed() -> int:
 
 def mappings_fill_identical(*, except_procedures: set[str] = frozenset()) -> dict[str, int]:
     """Map every procedure and agency that has no mapping to its own code: our procedure codes are the
-    national database's and our agency identifiers the national electronic identifiers (DESIGN §3), so
+    national database's and our agency identifiers the national electronic identifiers (docs/design.md §3), so
     the identical code is right unless the portal says otherwise; the administrator edits the exceptions."""
     have = set(ProcedureMapping.objects.values_list("procedure_code", flat=True))
     procedures = [

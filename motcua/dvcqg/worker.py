@@ -56,7 +56,7 @@ class RoundResult:
 def backoff_seconds(attempts: int, *, rng: random.Random = random) -> float:  # type: ignore[assignment]
     """Exponential backoff with equal jitter: half the step for sure, the other half at random (spreads
     the retries of many dossiers after an outage instead of sending them all at once)."""
-    base, cap = float(settings.DVCQG_BACKOFF_BASE), float(settings.DVCQG_BACKOFF_MAX)
+    base, cap = settings.DVCQG_BACKOFF_BASE, settings.DVCQG_BACKOFF_MAX
     step = min(cap, base * (2 ** max(0, attempts - 1)))
     return step / 2 + rng.uniform(0, step / 2)
 
@@ -170,7 +170,7 @@ _pool: ThreadPoolExecutor | None = None
 def _executor() -> ThreadPoolExecutor:
     global _pool
     if _pool is None:
-        _pool = ThreadPoolExecutor(max_workers=int(settings.DVCQG_WORKER_THREADS), thread_name_prefix="dvcqg")
+        _pool = ThreadPoolExecutor(max_workers=settings.DVCQG_WORKER_THREADS, thread_name_prefix="dvcqg")
     return _pool
 
 
@@ -181,7 +181,7 @@ def deliver_round(
     adapter = adapter or portal()
     worker_id = worker_id or uuid.uuid4().hex
     now = timezone.now()
-    runs = _claim(worker_id=worker_id, limit=limit or int(settings.DVCQG_BATCH), now=now)
+    runs = _claim(worker_id=worker_id, limit=limit or settings.DVCQG_BATCH, now=now)
     result = RoundResult(claimed=sum(len(r) for r in runs))
     if not runs:
         return result
@@ -206,7 +206,7 @@ def deliver_round(
     updates: list[OutboxMessage] = []
     attempts: list[DeliveryAttempt] = []
     touched: set[int] = set()
-    max_attempts = int(settings.DVCQG_MAX_ATTEMPTS)
+    max_attempts = settings.DVCQG_MAX_ATTEMPTS
     for results in sent:
         for message, reply in results:
             touched.add(message.id)

@@ -151,7 +151,7 @@ def _check_jurisdiction(request: HttpRequest) -> None:
     jurisdiction = _param(request, "jurisdiction_id")
     if not jurisdiction:
         return
-    allowed = {str(settings.MOTCUA_PROVINCE_CODE), *getattr(settings, "MOTCUA_OPEN311_JURISDICTIONS", [])}
+    allowed = {str(settings.MOTCUA_PROVINCE_CODE), *settings.MOTCUA_OPEN311_JURISDICTIONS}
     if jurisdiction not in allowed:
         raise Open311Error(404, _("jurisdiction_id not found: %(value)s") % {"value": jurisdiction})
 

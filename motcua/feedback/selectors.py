@@ -120,16 +120,6 @@ def petition_status(*, code: str) -> Petition:
     return petition
 
 
-def petitions_overdue(*, now: dt.datetime | None = None) -> QuerySet[Petition]:
-    """Petitions still waiting for an answer after their deadline, oldest deadline first."""
-    now = now or timezone.now()
-    return (
-        Petition.objects.filter(status__in=OPEN_STATUSES, due_at__lt=now)
-        .select_related("category", "agency")
-        .order_by("due_at", "id")
-    )
-
-
 def petitions_open311() -> QuerySet[Petition]:
     """What Open311 GET requests may show: petitions whose submitters agreed to publication."""
     return Petition.objects.filter(is_public=True).select_related("category", "agency")

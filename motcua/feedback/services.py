@@ -422,13 +422,6 @@ def open311_new_key() -> str:
     return secrets.token_urlsafe(32)
 
 
-def open311_client_create(*, name: str, contact: str = "") -> tuple[Open311Client, str]:
-    """A new Open311 client and its api_key (returned once; only its digest is stored)."""
-    key = open311_new_key()
-    client = Open311Client.objects.create(name=name, contact=contact, key_digest=open311_key_digest(key))
-    return client, key
-
-
 def open311_client_authenticate(key: str) -> Open311Client | None:
     """The active client holding `key`, or None."""
     if not key:

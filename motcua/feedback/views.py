@@ -91,10 +91,7 @@ def _submit(request: HttpRequest, sent_names: list[str]) -> HttpResponse:
 
 
 def submitted(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        petition = selectors.petition_status(code=code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    petition = selectors.petition_status(code=code)
     return render(request, "feedback/submitted.html", {"petition": petition})
 
 
@@ -128,10 +125,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
 
 
 def public_detail(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        petition = selectors.petition_public_detail(code=code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    petition = selectors.petition_public_detail(code=code)
     return render(request, "feedback/public_detail.html", {"petition": petition})
 
 
@@ -164,10 +158,7 @@ def my_petitions(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_petition(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        petition = selectors.petition_for_submitter(request.user, code=code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    petition = selectors.petition_for_submitter(request.user, code=code)
     return render(request, "feedback/mine_detail.html", {"petition": petition})
 
 

@@ -1,4 +1,4 @@
-"""Reads of online filing, always limited to what the caller may see (DESIGN §4 Tracking, §7).
+"""Reads of online filing, always limited to what the caller may see (docs/design.md §4 Tracking, §7).
 
 A citizen sees only their own drafts, dossiers and files; staff see a dossier's files when they may
 see the dossier (`motcua.dossiers.selectors.dossiers_visible_to`).
@@ -28,7 +28,7 @@ from motcua.filing.models import Attachment, Draft
 from motcua.org.models import User
 from motcua.workdays.selectors import due_after
 
-# Every state in the applicant's words (DESIGN §4's table), not the desk's.
+# Every state in the applicant's words (docs/design.md §4's table), not the desk's.
 STATUS_LABELS = {
     S.SUBMITTED: pgettext_lazy("dossier status for the applicant", "submitted, awaiting reception"),
     S.NEEDS_COMPLETION: pgettext_lazy("dossier status for the applicant", "waiting for you to complete it"),

@@ -9,6 +9,7 @@ transaction fails is deleted again. The dossier itself is created and moved only
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -45,8 +46,8 @@ APPLICANT_FIELDS: dict[str, int] = {
 }
 MAX_NOTE = 2000
 # Per dossier (all files, all rounds); files one by one are limited by MAX_UPLOAD_BYTES.
-MAX_TOTAL_BYTES = getattr(settings, "FILING_MAX_TOTAL_BYTES", 50 * 1024 * 1024)
-MAX_FILES = getattr(settings, "FILING_MAX_FILES", 40)
+MAX_TOTAL_BYTES = settings.FILING_MAX_TOTAL_BYTES
+MAX_FILES = settings.FILING_MAX_FILES
 
 
 @dataclass(frozen=True)
@@ -226,6 +227,17 @@ def draft_create(*, owner: User, procedure_version: ProcedureVersion) -> Draft:
     return draft
 
 
+def _refused_files(files: Sequence[FileIn], documents: dict[int, str]) -> list[dict]:
+    """Each file that its own checks refuse, as {position, name, message}: all are named at once."""
+    refused = []
+    for item in files:
+        try:
+            _check_files([item], documents=documents, used_bytes=0, used_files=0)
+        except InvalidInput as exc:
+            refused.append({"position": item.position, "name": item.upload.name, "message": exc.message})
+    return refused
+
+
 def draft_save(
     *,
     actor: User,
@@ -234,37 +246,67 @@ def draft_save(
     applicant: dict,
     note: str = "",
     competent_agency: Agency | None = None,
+    files: Sequence[FileIn] = (),
 ) -> Draft:
-    """Save the draft's fields as the owner typed them (incomplete data is fine in a draft).
+    """Save the draft's fields as the owner typed them (incomplete data is fine in a draft) and the files
+    chosen with them, in one transaction: all of it, or nothing.
 
     Conflict `stale_draft` when the draft was saved elsewhere since `version` (another device or tab):
-    nothing is overwritten; Conflict `draft_submitted` once it is submitted.
+    nothing is overwritten; Conflict `draft_submitted` once it is submitted. InvalidInput
+    `files_refused` when a file is refused (its `details` name each one, with the reason) or the files
+    together pass the dossier's limits: then neither the fields nor any file are stored.
     """
     data = _lock_verified(actor, _clean_applicant(applicant))
     note = _clean_note(note)
-    with transaction.atomic():
-        draft = _locked_draft(actor, draft_id)
-        _editable(draft)
-        if draft.version != version:
-            raise Conflict(
-                _(
-                    "This draft was saved from another page or device meanwhile. "
-                    "The latest version is shown; check it and save again."
-                ),
-                code="stale_draft",
-            )
-        updated = Draft.objects.filter(pk=draft.pk, version=version, status=DraftStatus.DRAFT).update(
-            applicant=data,
-            answers={**draft.answers, "note": note},
-            competent_agency=competent_agency
-            if draft.procedure_version.competent_agency_id is None
-            else None,
-            version=version + 1,
-            updated_at=timezone.now(),
-        )
-        if updated != 1:  # pragma: no cover - the row is locked; kept for databases without row locks
-            raise Conflict(_("This draft changed meanwhile; reload it."), code="stale_draft")
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            draft = _save_fields(actor, draft_id, version, data, note, competent_agency)
+            if files:
+                documents = _document_names(draft.procedure_version)
+                if refused := _refused_files(files, documents):
+                    raise InvalidInput(
+                        _("Some files were refused; nothing was saved."),
+                        code="files_refused",
+                        details=refused,
+                    )
+                checked = _check_files(
+                    list(files),
+                    documents=documents,
+                    used_bytes=draft.attachments.aggregate(total=Sum("size"))["total"] or 0,
+                    used_files=draft.attachments.count(),
+                )
+                _store(checked, owner=actor, documents=documents, stored=stored, draft=draft)
+    except Exception:
+        _delete_files(stored)
+        raise
     draft.refresh_from_db()
+    return draft
+
+
+def _save_fields(
+    actor: User, draft_id: int, version: int, data: dict, note: str, competent_agency: Agency | None
+) -> Draft:
+    """The draft's fields, checked against the revision the owner saw (inside the caller's transaction)."""
+    draft = _locked_draft(actor, draft_id)
+    _editable(draft)
+    if draft.version != version:
+        raise Conflict(
+            _(
+                "This draft was saved from another page or device meanwhile. "
+                "The latest version is shown; check it and save again."
+            ),
+            code="stale_draft",
+        )
+    updated = Draft.objects.filter(pk=draft.pk, version=version, status=DraftStatus.DRAFT).update(
+        applicant=data,
+        answers={**draft.answers, "note": note},
+        competent_agency=competent_agency if draft.procedure_version.competent_agency_id is None else None,
+        version=version + 1,
+        updated_at=timezone.now(),
+    )
+    if updated != 1:  # pragma: no cover - the row is locked; kept for databases without row locks
+        raise Conflict(_("This draft changed meanwhile; reload it."), code="stale_draft")
     return draft
 
 

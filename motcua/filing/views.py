@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.catalog.selectors import procedure_detail
-from motcua.core.errors import Conflict, DomainError, NotFound
+from motcua.core.errors import Conflict, DomainError, InvalidInput
 from motcua.dossiers.choices import DossierStatus
 from motcua.dossiers.documents import available_forms
 from motcua.dossiers.selectors import result_file_for, result_file_shown, results_for_applicant
@@ -33,10 +33,6 @@ from motcua.org.selectors import verified_applicant
 from motcua.ratings.services import rating_submit
 
 OTHER = "other"
-
-
-def _404(exc: NotFound):
-    return Http404(exc.message)
 
 
 # --- file names as the client sent them -----------------------------------------------------------------
@@ -97,10 +93,7 @@ def _file_fields(request: HttpRequest) -> list[str]:
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, code: str) -> HttpResponse:
     """A procedure's online filing: start a draft (POST), or resume the open one."""
-    try:
-        version = procedure_detail(code=code)
-    except NotFound as exc:
-        raise _404(exc) from exc
+    version = procedure_detail(code=code)
     error = None
     if request.method == "POST":
         try:
@@ -156,10 +149,7 @@ def draft_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @csrf_protect
 def _draft_page(request: HttpRequest, pk: int, sent: dict[str, list[str]]) -> HttpResponse:
-    try:
-        draft = selectors.draft_for(request.user, pk)
-    except NotFound as exc:
-        raise _404(exc) from exc
+    draft = selectors.draft_for(request.user, pk)
     if draft.status == DraftStatus.SUBMITTED:
         return redirect("filing:dossier", code=draft.dossier.code)
     if request.method == "GET":
@@ -179,7 +169,13 @@ def _draft_page(request: HttpRequest, pk: int, sent: dict[str, list[str]]) -> Ht
     )
     if not form.is_valid():
         return render(request, "filing/draft.html", _draft_context(request, draft, form), status=400)
+    files = [
+        services.FileIn(upload, _position(field), sent_name)
+        for field in _file_fields(request)
+        for upload, sent_name in _files_of(request, field, sent)
+    ]
     try:
+        # The fields and the files in one service and one transaction: all saved, or nothing.
         draft = services.draft_save(
             actor=request.user,
             draft_id=draft.pk,
@@ -187,6 +183,7 @@ def _draft_page(request: HttpRequest, pk: int, sent: dict[str, list[str]]) -> Ht
             applicant=form.applicant(),
             note=form.cleaned_data.get("note") or "",
             competent_agency=form.cleaned_data.get("competent_agency"),
+            files=files,
         )
     except Conflict as exc:
         # Another device saved first: show its version, keep nothing from this post (said plainly).
@@ -195,35 +192,27 @@ def _draft_page(request: HttpRequest, pk: int, sent: dict[str, list[str]]) -> Ht
         if request.FILES:
             messages.error(request, _("The files you chose were not stored; choose them again."))
         return render(request, "filing/draft.html", _draft_context(request, draft), status=409)
+    except InvalidInput as exc:
+        if exc.code != "files_refused" and not exc.code.startswith("upload_"):
+            form.add_error(None, exc.message)
+            return render(request, "filing/draft.html", _draft_context(request, draft, form), status=400)
+        # A refused file: nothing was saved; the typed fields stay on the page, each refused file is named
+        # beside its document, and the files are chosen again.
+        messages.error(request, _("Nothing was saved: some files were refused. Choose the files again."))
+        file_errors: dict[str, list[str]] = {}
+        for refused in exc.details or [{"position": None, "name": "", "message": exc.message}]:
+            field = f"doc-{OTHER if refused['position'] is None else refused['position']}"
+            file_errors.setdefault(field, []).append(
+                _("“%(name)s” was not accepted: %(reason)s")
+                % {"name": refused["name"], "reason": refused["message"]}
+                if refused["name"]
+                else refused["message"]
+            )
+        context = _draft_context(request, draft, form, file_errors=file_errors)
+        return render(request, "filing/draft.html", context, status=400)
     except DomainError as exc:
         form.add_error(None, exc.message)
         return render(request, "filing/draft.html", _draft_context(request, draft, form), status=400)
-
-    file_errors: dict[str, list[str]] = {}
-    stored = 0
-    for field in _file_fields(request):
-        for upload, sent_name in _files_of(request, field, sent):
-            try:
-                services.attachment_add(
-                    actor=request.user,
-                    draft_id=draft.pk,
-                    upload=upload,
-                    position=_position(field),
-                    sent_name=sent_name,
-                )
-            except DomainError as exc:
-                file_errors.setdefault(field, []).append(
-                    _("“%(name)s” was not accepted: %(reason)s")
-                    % {"name": upload.name, "reason": exc.message}
-                )
-            else:
-                stored += 1
-    draft = selectors.draft_for(request.user, draft.pk)
-    if file_errors:
-        messages.warning(request, _("The draft was saved, but some files were refused."))
-        return render(
-            request, "filing/draft.html", _draft_context(request, draft, file_errors=file_errors), status=400
-        )
     messages.success(request, _("The draft was saved. You can continue later, from any device."))
     if "review" in request.POST:
         return redirect("filing:review", pk=draft.pk)
@@ -234,10 +223,7 @@ def _draft_page(request: HttpRequest, pk: int, sent: dict[str, list[str]]) -> Ht
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """Check everything once more, then submit."""
-    try:
-        draft = selectors.draft_for(request.user, pk)
-    except NotFound as exc:
-        raise _404(exc) from exc
+    draft = selectors.draft_for(request.user, pk)
     status = 200
     if request.method == "POST":
         form = SubmitForm(request.POST)
@@ -266,10 +252,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def submitted(request: HttpRequest, pk: int) -> HttpResponse:
     """The confirmation: the dossier code and the expected appointment."""
-    try:
-        draft = selectors.draft_for(request.user, pk)
-    except NotFound as exc:
-        raise _404(exc) from exc
+    draft = selectors.draft_for(request.user, pk)
     if draft.status != DraftStatus.SUBMITTED:
         return redirect("filing:draft", pk=draft.pk)
     expected = selectors.expected_appointment(draft.procedure_version, now=draft.dossier.submitted_at)
@@ -325,10 +308,7 @@ def _dossier_context(request: HttpRequest, dossier, *, supplement_form=None, rat
 
 
 def _my_dossier(request: HttpRequest, code: str):
-    try:
-        return selectors.my_dossier(request.user, code)
-    except NotFound as exc:
-        raise _404(exc) from exc
+    return selectors.my_dossier(request.user, code)
 
 
 @login_required
@@ -410,10 +390,7 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
 def result_file(request: HttpRequest, code: str) -> FileResponse:
     """The electronic result of one of the user's dossiers, once it was returned online; 404 otherwise."""
     dossier = _my_dossier(request, code)
-    try:
-        row = result_file_for(request.user, dossier.code)
-    except NotFound as exc:
-        raise _404(exc) from exc
+    row = result_file_for(request.user, dossier.code)
     return result_file_response(row)
 
 
@@ -421,10 +398,7 @@ def result_file(request: HttpRequest, code: str) -> FileResponse:
 @require_GET
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """A file, to its owner or to staff who may see its dossier; always as a download, under its safe name."""
-    try:
-        row = selectors.attachment_for_download(request.user, pk)
-    except NotFound as exc:
-        raise _404(exc) from exc
+    row = selectors.attachment_for_download(request.user, pk)
     try:
         handle = row.file.open("rb")
     except FileNotFoundError as exc:

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    """What a person may do, always within one agency (DESIGN §1)."""
+    """What a person may do, always within one agency (docs/design.md §1)."""
 
     CITIZEN = "citizen", _("Citizen / business")
     RECEIVING_OFFICER = "receiving_officer", _("Receiving officer")

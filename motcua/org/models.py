@@ -150,7 +150,7 @@ class User(AbstractUser):
     address = models.CharField(
         _("address"), max_length=255, blank=True, help_text=_("Địa chỉ: pre-fills the applicant's address.")
     )
-    # --- the verified identity (DESIGN §8): what the identity provider (VNeID) vouched for --------------
+    # --- the verified identity (docs/design.md §8): what the identity provider (VNeID) vouched for ------
     identity_source = models.CharField(
         _("identity verified by"), max_length=10, choices=IdentitySource.choices, blank=True
     )

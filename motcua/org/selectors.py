@@ -45,6 +45,25 @@ def agencies_list(*, unit: str | None = None, kind: str | None = None) -> QueryS
     return qs.order_by("name")
 
 
+def agencies_for(user: User, *, roles: frozenset[str] = STAFF_ROLES) -> QuerySet[Agency]:
+    """The agencies in which `user` holds any of `roles` (their staff scope), by name, with their parent."""
+    return (
+        Agency.objects.filter(pk__in=staff_agency_ids(user, roles=roles))
+        .select_related("parent")
+        .order_by("name")
+    )
+
+
+def agency_by_identifier(identifier: str | None) -> Agency | None:
+    """The agency with this electronic identifier (public reference data), or None."""
+    return Agency.objects.filter(identifier=identifier).first() if identifier else None
+
+
+def agency_by_pk(pk: int | None) -> Agency | None:
+    """The agency `pk` (public reference data), or None; what the user may do with it is the service's call."""
+    return Agency.objects.filter(pk=pk).first() if pk else None
+
+
 # Desks and their agencies change rarely and every reception reads one: kept in the process,
 # invalidated by their saves and deletes (apps.py), expiring after a minute anyway.
 desk_cache = LocalCache("org:desks", ttl=60)
@@ -64,7 +83,7 @@ def staff_agency_ids(user: User, *, roles: frozenset[str] = STAFF_ROLES) -> set[
 
 
 # The Office (Văn phòng UBND, phòng Kiểm soát TTHC) oversees the province: its reviewers and administrators
-# watch every agency's dossiers, figures and deadlines (DESIGN §1). A reviewer role held in any other agency
+# watch every agency's dossiers, figures and deadlines (docs/design.md §1). A reviewer role held in any other agency
 # gives no province-wide view.
 OVERSIGHT_ROLES = frozenset({Role.OFFICE_REVIEWER, Role.ADMINISTRATOR})
 

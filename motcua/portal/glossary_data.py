@@ -1,4 +1,4 @@
-"""The glossary every deployment starts with (DESIGN §8). Migration 0002 holds a frozen copy."""
+"""The glossary every deployment starts with (docs/design.md §9). Migration 0002 holds a frozen copy."""
 
 from __future__ import annotations
 

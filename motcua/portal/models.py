@@ -13,7 +13,7 @@ class Announcement(TimeStampedModel):
     """News or a notice (tin tức, thông báo) the Office publishes on the portal.
 
     The body is plain text: it is always rendered escaped, paragraphs split on blank lines, so no
-    stored HTML ever reaches a page unescaped (DESIGN §7).
+    stored HTML ever reaches a page unescaped (docs/design.md §7).
     """
 
     title = models.CharField(_("title"), max_length=300)

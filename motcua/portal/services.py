@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from motcua.core.text import fold, nfc
-from motcua.portal.models import Announcement, GlossaryTerm
+from motcua.portal.models import Announcement
 
 
 def announcement_search_text(*, title: str, summary: str, body: str) -> str:
@@ -57,12 +57,3 @@ def announcement_save(
     announcement_prepare(announcement)
     announcement.save()
     return announcement
-
-
-def glossary_term_save(*, abbreviation: str, expansion: str, explanation: str = "") -> GlossaryTerm:
-    """Create or update the glossary entry of `abbreviation`; pages pick it up at once."""
-    term, _ = GlossaryTerm.objects.update_or_create(
-        abbreviation=nfc(abbreviation).strip(),
-        defaults={"expansion": nfc(expansion).strip(), "explanation": nfc(explanation).strip()},
-    )
-    return term

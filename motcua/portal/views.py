@@ -23,7 +23,6 @@ from motcua.core.errors import NotFound
 from motcua.dossiers import ledger
 from motcua.dossiers.choices import DossierAction, DossierStatus
 from motcua.dossiers.selectors import dossier_public_status
-from motcua.org.models import UnitLevel
 from motcua.portal import selectors
 from motcua.portal.forms import AnnouncementSearchForm
 
@@ -66,7 +65,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
             "selected": {"agency": agency or "", "field": field or "", "level": level or ""},
             "agencies": catalog.agencies_with_procedures(),
             "fields": catalog.fields_in_use(),
-            "levels": UnitLevel.objects.filter(procedure_versions__is_current=True).distinct(),
+            "levels": catalog.levels_in_use(),
             "query_string": params.urlencode(),
         },
     )
@@ -83,10 +82,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     depends only on the catalog, the glossary and the language: rendered once per process and language
     and kept in `catalog_cache` until any of them changes (no query, no template work on a repeat)."""
     language = get_language()
-    try:
-        page = catalog.catalog_cache.get(("page", code, language), partial(_procedure_page, code))
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    page = catalog.catalog_cache.get(("page", code, language), partial(_procedure_page, code))
     return render(request, "portal/procedure_detail.html", {"page": page})
 
 
@@ -135,10 +131,7 @@ def announcement_list(request: HttpRequest) -> HttpResponse:
 
 
 def announcement_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        announcement = selectors.announcement_public(slug=slug)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    announcement = selectors.announcement_public(slug=slug)
     return render(request, "portal/announcement_detail.html", {"announcement": announcement})
 
 
@@ -188,7 +181,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 # --- tracking (tra cứu hồ sơ) ------------------------------------------------------------------------------------
 
-# What each state means for the applicant, in plain words (DESIGN §4: all states, not three).
+# What each state means for the applicant, in plain words (docs/design.md §4: all states, not three).
 STATUS_EXPLAINED = {
     DossierStatus.SUBMITTED: gettext_lazy(
         "Your dossier has been filed and is waiting for the desk to check it."

@@ -11,8 +11,7 @@ Circular 01/2018/TT-VPCP (Annex) scores each index 2 / 1 / 0:
   share left (it used at most three quarters of its time);
 - contacts the applicant needed to complete the dossier: at most 1 scores 2, 2 scores 1, more 0.
 
-For the total, early means on a day before the due day: the appointment slip speaks in days, and a
-result ready on the appointment day is on time, not early.
+The two rules (by day for the total, by share for a step) live in `motcua.dossiers.timeliness`.
 """
 
 from __future__ import annotations
@@ -21,31 +20,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.utils import timezone
-
-from motcua.ratings.choices import SCORE, Timeliness
-from motcua.workdays.selectors import working_minutes_between
+from motcua.dossiers.timeliness import SCORE, step_timeliness, timeliness
 
 RESULT_READY = "mark_result_ready"
 RETURN_RESULT = "return_result"
-
-
-def timeliness(finished_at: dt.datetime, due_at: dt.datetime) -> Timeliness:
-    """Early (an earlier local day), on time (by the due moment, same day) or late (after it)."""
-    if finished_at > due_at:
-        return Timeliness.LATE
-    if timezone.localtime(finished_at).date() < timezone.localtime(due_at).date():
-        return Timeliness.EARLY
-    return Timeliness.ON_TIME
-
-
-def step_timeliness(finished_at: dt.datetime, due_at: dt.datetime, share_minutes: int) -> Timeliness:
-    """A step is early with at least a quarter of its share (working time) left, late after its due moment."""
-    if finished_at > due_at:
-        return Timeliness.LATE
-    if share_minutes > 0 and working_minutes_between(finished_at, due_at) * 4 >= share_minutes:
-        return Timeliness.EARLY
-    return Timeliness.ON_TIME
 
 
 def contacts_score(contacts: int) -> int:

@@ -1,4 +1,4 @@
-"""Citizens' ratings of finished dossiers (đánh giá mức độ hài lòng, DESIGN §3 Rating)."""
+"""Citizens' ratings of finished dossiers (đánh giá mức độ hài lòng, docs/design.md §3 Rating)."""
 
 from __future__ import annotations
 

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import NotFound
 from motcua.org.models import Agency
 from motcua.ratings.models import Rating
-
-
-def ratings_for_agency(agency_identifier: str) -> QuerySet[Rating]:
-    """The ratings of dossiers decided by the agency `agency_identifier`, newest first."""
-    return Rating.objects.filter(agency__identifier=agency_identifier).select_related("dossier", "agency")
 
 
 @dataclass(frozen=True)

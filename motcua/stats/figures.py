@@ -29,11 +29,11 @@ Asia/Ho_Chi_Minh):
   workflow returns a result only from `result_ready`, so a returned dossier has it too). The resolution
   moment `result_ready_at` must fall within the period. Compared with the legal due
   moment `due_at` (moved by supplement pauses, never by the apology's extension, so a dossier extended by
-  Form 04 and resolved after `due_at` counts late — DESIGN §4):
+  Form 04 and resolved after `due_at` counts late — docs/design.md §4):
     - early (trước hạn): resolved on a local day before the due day;
     - on time (đúng hạn): on the due day, at or before the due moment;
     - late (quá hạn): after the due moment.
-  This is the same rule as the ratings' total-time index (`motcua.ratings.indices.timeliness`).
+  The rule and its filters live in `motcua.dossiers.timeliness` (also the ratings' total-time index).
 - closed_without_result: stopped (Form 05) or withdrawn after reception within the period. Form 06 has no
   column for them; they are neither resolved nor in progress, and are shown apart so that
   received_total = resolved_total + closed_without_result + in_progress_total holds for every row.
@@ -57,9 +57,9 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Coalesce, TruncDate
-from django.db.models.lookups import GreaterThanOrEqual, IsNull, LessThan
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual, IsNull
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -68,6 +68,7 @@ from motcua.core.dates import check_days
 from motcua.core.errors import InvalidInput
 from motcua.dossiers.choices import Channel
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.timeliness import early_q, late_q, on_time_q
 
 # --- the columns ---------------------------------------------------------------------------------------
 
@@ -114,21 +115,6 @@ def _open_at(moment: dt.datetime) -> Q:
     )
 
 
-def _early() -> Q:
-    # On a local day before the due day (TruncDate uses the current time zone, Asia/Ho_Chi_Minh).
-    return Q(LessThan(TruncDate("result_ready_at"), TruncDate("due_at")))
-
-
-def _on_time() -> Q:
-    return Q(result_ready_at__lte=F("due_at")) & Q(
-        GreaterThanOrEqual(TruncDate("result_ready_at"), TruncDate("due_at"))
-    )
-
-
-def _late() -> Q:
-    return Q(result_ready_at__gt=F("due_at"))
-
-
 ColumnDef = Callable[[Period], Q]
 
 # The base columns: pairwise disjoint for a given period; the totals are their sums (and their unions).
@@ -136,9 +122,9 @@ BASE_COLUMNS: dict[str, ColumnDef] = {
     "received_online": lambda p: _received(p) & Q(channel=Channel.ONLINE),
     "received_desk_post": lambda p: _received(p) & Q(channel__in=[Channel.DESK, Channel.POST]),
     "carried_over": lambda p: _open_at(p.start),
-    "resolved_early": lambda p: _resolved(p) & _early(),
-    "resolved_on_time": lambda p: _resolved(p) & _on_time(),
-    "resolved_late": lambda p: _resolved(p) & _late(),
+    "resolved_early": lambda p: _resolved(p) & early_q(),
+    "resolved_on_time": lambda p: _resolved(p) & on_time_q(),
+    "resolved_late": lambda p: _resolved(p) & late_q(),
     "closed_without_result": lambda p: Q(
         result_ready_at__isnull=True, closed_at__gte=p.start, closed_at__lt=p.end
     ),

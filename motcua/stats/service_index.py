@@ -1,4 +1,4 @@
-"""The service index of Decision 766/QĐ-TTg (23 June 2022): 100 points in six groups (DESIGN §6).
+"""The service index of Decision 766/QĐ-TTg (23 June 2022): 100 points in six groups (docs/design.md §6).
 
 Groups and maxima (the Decision's five groups, its "online service" group of 22 points shown, as the
 national portal shows it, as online service 12 + online payment 10): publicity 18, progress 20,

@@ -10,7 +10,7 @@ What a dossier adds to the rows of its (competent agency, procedure version):
 | column | on day | amount |
 |---|---|---|
 | received_online / received_desk_post | day(R) | +1 by channel |
-| resolved_early / _on_time / _late | day(RR) | +1, the live `_early`/`_on_time`/`_late` |
+| resolved_early / _on_time / _late | day(RR) | +1, `motcua.dossiers.timeliness` early/on time/late |
 | closed_without_result | day(C), if RR is NULL | +1 |
 | open_change | day(R); day(max(R, F)) | +1; −1 |
 | within_change (only if D is set) | day(R); day(max(R, F)); day(max(R, D)); day(max(R, D, F)) | +1; −1; −1; +1 |
@@ -61,6 +61,7 @@ from django.utils import timezone
 
 from motcua.dossiers.choices import Channel
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.timeliness import early_q, late_q, on_time_q
 from motcua.stats import figures
 from motcua.stats.models import DailyFigure, SnapshotState
 
@@ -147,9 +148,9 @@ def _contributions():
             F("result_ready_at"),
             Q(result_ready_at__isnull=False),
             {
-                "resolved_early": (1, figures._early()),
-                "resolved_on_time": (1, figures._on_time()),
-                "resolved_late": (1, figures._late()),
+                "resolved_early": (1, early_q()),
+                "resolved_on_time": (1, on_time_q()),
+                "resolved_late": (1, late_q()),
             },
         ),
         (
@@ -214,6 +215,7 @@ CROSS JOIN LATERAL (VALUES
     (CASE WHEN d.f IS NOT NULL THEN {day_rf} END, 0, 0, 0, 0, 0, 0, -1, -(d.due IS NOT NULL)::int, 0),
     (CASE WHEN d.due IS NOT NULL THEN {day_rd} END, 0, 0, 0, 0, 0, 0, 0, -1, 1),
     (CASE WHEN d.due IS NOT NULL AND d.f IS NOT NULL THEN {day_rdf} END, 0, 0, 0, 0, 0, 0, 0, 1, -1),
+    -- early / on time / late: motcua.dossiers.timeliness in SQL (tests/test_snapshot.py proves them equal)
     ({day_rr}, 0, 0,
      (CASE WHEN {day_rr} < {day_due} THEN 1 ELSE 0 END),
      (CASE WHEN d.rr <= d.due AND {day_rr} >= {day_due} THEN 1 ELSE 0 END),

@@ -532,3 +532,57 @@ def test_the_chairman_signs_on_the_page(org, catalog, client):
     )
     decision.refresh_from_db()
     assert decision.status == PublicationStatus.SIGNED and decision.effective_on == EFFECTIVE_ON
+
+
+def _sheet(count: str) -> io.BytesIO:
+    return io.BytesIO(
+        (
+            "code,name,field,levels,time_limit,documents,steps\n"
+            f'1.009996,Thủ tục thử,Hộ tịch,commune,1,"Tờ khai | bản chính | {count}",'
+            '"Tiếp nhận | receiving_officer | 0.25\nGiải quyết | specialist | 0.75"\n'
+        ).encode()
+    )
+
+
+def test_a_sheet_imported_into_a_decision_is_refused_at_import_or_takes_effect(org, catalog):
+    """One validator for the sheet and the decision's record: a count the record would refuse is refused
+    when the sheet is imported (it used to be stored, then the signed decision could never apply)."""
+    decision = services.publication_decision_create(
+        actor=org["drafter"], drafting_agency=org["justice"], title="Công bố TTHC mới"
+    )
+    with pytest.raises(InvalidInput) as exc:
+        services.publication_items_import(
+            actor=org["drafter"], decision=decision, file_obj=_sheet("500"), filename="tthc.csv"
+        )
+    assert exc.value.code == "import_invalid"
+    assert exc.value.details == [
+        {"line": 2, "column": "documents", "message": "item 1: the count must be between 1 and 100"}
+    ]
+    assert not decision.items.exists()
+
+    services.publication_items_import(
+        actor=org["drafter"], decision=decision, file_obj=_sheet("2"), filename="tthc.csv"
+    )
+    to_signed(org, decision)
+    report = services.publication_apply_due(today=EFFECTIVE_ON)
+    decision.refresh_from_db()
+    assert report.applied == [decision] and decision.status == PublicationStatus.EFFECTIVE
+    version = ProcedureVersion.objects.get(procedure__code="1.009996", is_current=True)
+    assert [(d.name, d.count) for d in version.documents.all()] == [("Tờ khai", 2)]
+
+
+def test_the_admin_applies_the_same_rules(org):
+    """The models' clean() (what the admin runs) refuses what the sheet and the record refuse."""
+    from django.core.exceptions import ValidationError
+
+    from motcua.catalog.models import ProcessStep, RequiredDocument
+
+    version = make_procedure("1.009997", "Thủ tục thử")
+    with pytest.raises(ValidationError) as exc:
+        RequiredDocument(version=version, position=9, name="Tờ khai", count=500).full_clean()
+    assert exc.value.message_dict == {"count": ["the count must be between 1 and 100"]}
+    with pytest.raises(ValidationError) as exc:
+        ProcessStep(
+            version=version, position=9, name="Nộp", role=Role.CITIZEN, duration_days=Decimal("0.0005")
+        ).full_clean()
+    assert set(exc.value.message_dict) == {"role", "duration_days"}

@@ -139,3 +139,49 @@ def test_evidence_upload_through_the_page(people, client):
     client.force_login(people["other_staff"])  # staff may read the plan, but not update another agency's task
     client.post(url, {"file": SimpleUploadedFile("ket-qua2.pdf", PDF)})
     assert TaskEvidence.objects.count() == 1
+
+
+def test_scheduling_a_meeting_through_the_page(people, client):
+    """The page's form parses and checks the input (MeetingForm) before the service: a mistyped moment or an
+    agency the user may not organise for is a message on the page, a good form a meeting."""
+    client.force_login(people["justice_staff"])
+    page = client.get("/van-phong/hop/").content.decode()
+    assert f'<option value="{people["justice"].pk}">' in page and f'value="{people["office"].pk}">' in page
+    good = {
+        "title": "Họp rà soát quy trình nội bộ",
+        "organiser": people["justice"].pk,
+        "starts_at": "2026-09-02T08:00",
+        "ends_at": "2026-09-02T10:00",
+        "invited": [people["health"].pk, people["other"].pk],
+        "agenda": "Rà soát",
+    }
+    bad = client.post("/van-phong/hop/tao-moi/", {**good, "starts_at": "02/09/2026 tám giờ"}, follow=True)
+    assert "Bắt đầu lúc: " in _nfc(bad) and not Meeting.objects.exists()  # the page speaks Vietnamese
+    foreign = client.post("/van-phong/hop/tao-moi/", {**good, "organiser": people["health"].pk}, follow=True)
+    assert "Cơ quan tổ chức: " in _nfc(foreign) and not Meeting.objects.exists()
+    response = client.post("/van-phong/hop/tao-moi/", good)
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/van-phong/hop/{meeting.pk}/"
+    assert meeting.organiser == people["justice"] and set(meeting.invited_agencies.all()) == {
+        people["health"],
+        people["other"],
+    }
+    assert timezone.localtime(meeting.starts_at).hour == 8
+
+
+def test_evidence_is_read_through_the_selector(people, client):
+    task = PlanTaskFactory(owner_agency=people["justice"])
+    evidence = services.plan_task_evidence_add(
+        actor=people["justice_staff"], task=task, upload=SimpleUploadedFile("bao-cao.pdf", PDF)
+    )
+    client.force_login(people["justice_staff"])
+    assert client.get(f"/van-phong/ke-hoach/minh-chung/{evidence.pk}/").status_code == 200
+    assert client.get(f"/van-phong/ke-hoach/minh-chung/{evidence.pk + 1}/").status_code == 404
+    client.logout()
+    assert client.get(f"/van-phong/ke-hoach/minh-chung/{evidence.pk}/").status_code == 302
+
+
+def _nfc(response) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFC", response.content.decode())

@@ -1,4 +1,4 @@
-"""Form 04's deadline (DESIGN §4): the apology and new appointment at least one working day before the
+"""Form 04's deadline (docs/design.md §4): the apology and new appointment at least one working day before the
 legal due moment, counted in working time; refused after it, or accepted and flagged when configured."""
 
 from __future__ import annotations

@@ -379,6 +379,55 @@ def test_reception_refuses_documents_not_on_the_list(world, kwargs):
         world.receive(**kwargs)
 
 
+# --- the dossier page and Form 06 show one slip ----------------------------------------------------------
+
+
+def _cells(html: str, table_marker: str) -> list[list[str]]:
+    """The text of each body row of the table that follows `table_marker`, cell by cell."""
+    import re
+
+    body = html[html.index(table_marker) :]
+    body = body[body.index("<tbody>") : body.index("</tbody>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
+    clean = lambda cell: " ".join(re.sub(r"<[^>]+>", " ", cell).split())  # noqa: E731
+    return [[clean(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)] for row in rows]
+
+
+def test_dossier_page_and_form_06_agree(world, clock, client):
+    """Parallel consultations and a send-back: the page's control slip lists the same hand-overs, in the
+    same order, with the same result status as the printed Form 06 (one slip, one timeliness rule)."""
+    clock.set(MONDAY)
+    d = world.receive(at=MONDAY, applicant=world.applicant())
+    d = act(clock, d, at(2, 9), "forward", world.officer)
+    d = act(clock, d, at(2, 10), "assign", world.leader, assignee="sam")
+    d = act(clock, d, at(2, 10, 30), "consult", world.specialist, agencies=["000.00.21.H48", "000.00.22.H48"])
+    d = act(clock, d, at(2, 14), "join", world.health_specialist, opinion="Đồng ý")
+    d = act(clock, d, at(4, 9), "join", world.finance_specialist, opinion="Đồng ý")
+    d = act(clock, d, at(4, 9, 30), "forward", world.specialist)
+    d = act(clock, d, at(4, 10), "send_back", world.leader, reason="Xem lại ý kiến Sở Tài chính")
+    d = act(clock, d, at(4, 11), "forward", world.specialist)
+    d = act(clock, d, at(4, 14), "propose", world.specialist)
+    d = act(clock, d, at(4, 15), "approve", world.leader)
+    d = act(clock, d, at(4, 16), "mark_result_ready", world.leader)
+    d = act(clock, d, at(5, 9), "return_result", world.officer, method="desk")
+
+    slip = control_slip(dossier_for(world.officer, d.code))
+    assert any(r.status == Timeliness.LATE for r in slip.rows) and any(r.status is None for r in slip.rows)
+    client.force_login(world.officer)
+    page = _text(client.get(reverse("dossiers:detail", args=[d.code])))
+    form = _text(client.get(reverse("dossier_documents:form", args=[d.code, "06"])))
+    page_rows = _cells(page, 'id="control-slip"')
+    form_rows = _cells(form, "Kết quả giải quyết hồ sơ<br>")
+    assert len(page_rows) == len(form_rows) == len(slip.rows) == 10
+    for row, on_page, on_form in zip(slip.rows, page_rows, form_rows, strict=True):
+        assert on_page[0].startswith(row.giver) and on_page[2] == row.receiver
+        assert on_form[1] == f"Giao: {row.giver} Nhận: {row.receiver}"
+        assert on_page[1] == row.given_at and f"Giao: {row.given_at}" in on_form[2]
+        # Same status on both, each in its wording (the page in the reader's language, the form in law's).
+        assert on_form[3] == (row.status.legal_label if row.status else "—")
+        assert on_page[4].casefold() == (row.status.legal_label.casefold() if row.status else "—")
+
+
 def test_the_register_xlsx_keeps_a_formula_like_applicant_name_as_text(world, story, clock, client):
     # Issue 10, item 4: a citizen's name is typed by the citizen; the officer opens the register in Excel.
     clock.set(at(3, 8))

@@ -7,7 +7,7 @@ the Department of Justice (the *decider*), and has an open consultation with the
 another citizen, the taker a citizen who typed the applicant's identifier on their own profile (the
 takeover of issue 10, item 1); and an anonymous caller.
 
-The expected answers come from `TABLE` below, written by hand from DESIGN §4 and the issue, never from
+The expected answers come from `TABLE` below, written by hand from docs/design.md §4 and the issue, never from
 the code under test. Outside the dossier's scope the answer is the one a non-existent code gets (same
 status, same body) and the dossier is absent from lists; nothing a refused caller sends changes it.
 """

@@ -297,3 +297,33 @@ def test_attachment_download_for_owner_and_staff_in_scope_only(world, media):
         assert b"".join(response.streaming_content) == PDF
     assert signed_in(world.outsider).get(url).status_code == 404
     assert signed_in(world.stranger).get(url).status_code == 404
+
+
+def test_the_draft_and_its_files_are_saved_together_or_not_at_all(world, media):
+    """One service, one transaction: a refused file leaves the draft as it was (fields and files), the page
+    keeps what was typed and names the refused file; the same post with good files saves everything."""
+    client = signed_in(world.citizen)
+    client.post(reverse("filing:start", args=[world.version.procedure.code]))
+    draft = Draft.objects.get()
+    before = (draft.version, dict(draft.applicant))
+    typed = fields(draft, name="Nguyễn Văn Bình", address="Bản Hẹo, xã Chiềng Mung")
+    response = client.post(
+        reverse("filing:draft", args=[draft.pk]),
+        {**typed, "doc-1": _file("to-khai.pdf", PDF), "doc-2": _file("cccd.pdf", EXE)},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "cccd.pdf" in html and "không được chấp nhận" in html
+    assert escape("Nguyễn Văn Bình") in html or "Nguyễn Văn Bình" in html  # what was typed stays
+    draft.refresh_from_db()
+    assert (draft.version, draft.applicant) == before and not Attachment.objects.exists()
+    assert stored_files(media) == []
+
+    response = client.post(
+        reverse("filing:draft", args=[draft.pk]),
+        {**typed, "doc-1": _file("to-khai.pdf", PDF), "doc-2": _file("cccd.pdf", PDF)},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.version == before[0] + 1 and draft.applicant["name"] == "Nguyễn Văn Bình"
+    assert sorted(Attachment.objects.values_list("document_position", flat=True)) == [1, 2]

@@ -1,4 +1,4 @@
-"""The starting glossary of abbreviations (DESIGN §8). Data only; the schema is 0001.
+"""The starting glossary of abbreviations (docs/design.md §9). Data only; the schema is 0001.
 
 A frozen copy of motcua.portal.glossary_data.DEFAULT_TERMS as it was when this migration was written.
 Reversing removes exactly these abbreviations.

@@ -83,7 +83,7 @@ def test_procedure_page_is_kept_until_the_catalog_or_glossary_changes(
     client, catalog, django_assert_max_num_queries
 ):
     from motcua.catalog.models import Fee, ProcedureVersion
-    from motcua.portal.services import glossary_term_save
+    from motcua.portal.models import GlossaryTerm
 
     first = main_of(client.get("/thu-tuc/2.001263/"))
     assert "Miễn lệ phí" in first
@@ -96,7 +96,7 @@ def test_procedure_page_is_kept_until_the_catalog_or_glossary_changes(
     fee.save()
     assert "Thu theo Thông tư 244/2016/TT-BTC" in main_of(client.get("/thu-tuc/2.001263/"))
 
-    glossary_term_save(abbreviation="NĐ-CP", expansion="Nghị định của Chính phủ")
+    GlossaryTerm.objects.create(abbreviation="NĐ-CP", expansion="Nghị định của Chính phủ")  # as the admin
     assert 'title="Nghị định của Chính phủ' in main_of(client.get("/thu-tuc/2.001263/"))
 
     version = ProcedureVersion.objects.get(procedure__code="2.001263", is_current=True)

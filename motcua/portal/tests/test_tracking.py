@@ -1,4 +1,4 @@
-"""The public tracking page /tra-cuu/: code + last 4 digits of the applicant's phone (DESIGN §4)."""
+"""The public tracking page /tra-cuu/: code + last 4 digits of the applicant's phone (docs/design.md §4)."""
 
 import re
 

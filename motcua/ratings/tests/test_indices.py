@@ -6,15 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from motcua.ratings.choices import Timeliness
-from motcua.ratings.indices import (
-    compute_indices,
-    contacts_score,
-    resolved_moment,
-    step_timeliness,
-    timeliness,
-    unit_scores,
-)
+from motcua.dossiers.timeliness import Timeliness, step_timeliness, timeliness
+from motcua.ratings.indices import compute_indices, contacts_score, resolved_moment, unit_scores
 
 pytestmark = pytest.mark.django_db  # the working calendar reads the province's day overrides
 

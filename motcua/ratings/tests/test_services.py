@@ -8,7 +8,7 @@ import pytest
 from motcua.core.errors import Conflict, InvalidInput, NotFound
 from motcua.dossiers.services import dossier_act
 from motcua.ratings.models import Rating
-from motcua.ratings.selectors import rating_averages, ratings_for_agency
+from motcua.ratings.selectors import rating_averages
 from motcua.ratings.services import rating_submit
 
 pytestmark = pytest.mark.django_db
@@ -184,8 +184,6 @@ def test_bad_input(world, stars, contacts):
 def test_selectors_average_per_agency(world, clock):
     d = story(world, clock, forward_1=at(2, 8, 30), forward_2=at(2, 15), ready=at(2, 15, 45))
     rating_submit(dossier_code=d.code, user=world.citizen, stars=4, contacts=2)
-    assert list(ratings_for_agency(world.dept.identifier)) == list(Rating.objects.all())
-    assert not ratings_for_agency(world.commune.identifier).exists()
     summary = rating_averages(agency=world.dept.identifier)
     assert summary.count == 1 and summary.stars_average == 4.0 and summary.satisfied_share == 1.0
     assert (summary.total_time_average, summary.unit_time_average, summary.contacts_average) == (

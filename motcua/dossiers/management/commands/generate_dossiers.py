@@ -65,7 +65,7 @@ class Plan:
 
 
 def _minutes(days) -> int:
-    return int((Decimal(days) * int(settings.MOTCUA_WORKDAY_HOURS) * 60).to_integral_value())
+    return int((Decimal(days) * settings.MOTCUA_WORKDAY_HOURS * 60).to_integral_value())
 
 
 def _encoder(value):

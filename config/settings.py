@@ -243,6 +243,11 @@ MOTCUA_SMS_BACKEND = env("MOTCUA_SMS_BACKEND", "motcua.core.sms.ConsoleSMSBacken
 MOTCUA_SMS_QUIET_HOURS = env("MOTCUA_SMS_QUIET_HOURS", "21:00-07:00")
 # A transfer received after this local time starts at the next working session (docs/design.md §4).
 MOTCUA_TRANSFER_CUTOFF = envtime("MOTCUA_TRANSFER_CUTOFF", "15:00")
+# Which desk receives a dossier filed online or by post: "own" (the deciding agency's desk when it has one,
+# e.g. a commune's, else the province centre) or "centre" (always the province centre).
+MOTCUA_FILING_DESK = env("MOTCUA_FILING_DESK", "own")
+# The province's Public Administration Service Centre (an agency identifier); empty: the one service centre.
+MOTCUA_CENTRE_AGENCY = env("MOTCUA_CENTRE_AGENCY", "")
 # The apology-and-extension letter (Form 04) is issued at least this many working days before the legal
 # due moment (Decree 61/2018 as amended: no later than 1 working day before; docs/design.md §4).
 MOTCUA_APOLOGY_NOTICE_WORKING_DAYS = envint("MOTCUA_APOLOGY_NOTICE_WORKING_DAYS", 1)

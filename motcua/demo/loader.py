@@ -194,6 +194,75 @@ def load_users(agencies: dict[str, Agency]) -> None:
         )
 
 
+# Staff of every other agency that decides or receives dossiers, so that every demo procedure can be carried
+# from reception to return by demo users: a specialist and a leader in each department, and a receiving
+# officer, a specialist and a leader at each commune's People's Committee. Usernames <role>.<key>, where the
+# key is the department's key or the commune's official code (e.g. chuyenvien.snv, motcua.03646).
+AGENCY_STAFF = {
+    AgencyKind.DEPARTMENT: (("chuyenvien", Role.SPECIALIST), ("lanhdao", Role.LEADER)),
+    AgencyKind.PEOPLES_COMMITTEE: (
+        ("motcua", Role.RECEIVING_OFFICER),
+        ("chuyenvien", Role.SPECIALIST),
+        ("lanhdao", Role.LEADER),
+    ),
+}
+ROLE_TITLES = {
+    Role.RECEIVING_OFFICER: "Công chức Một cửa",
+    Role.SPECIALIST: "Chuyên viên",
+    Role.LEADER: "Lãnh đạo",
+}
+
+
+def agency_staff_username(prefix: str, key: str, agency: Agency) -> str:
+    suffix = agency.unit.code if agency.unit.level.code == "commune" else key
+    return f"{prefix}.{suffix}"
+
+
+def load_agency_staff(agencies: dict[str, Agency]) -> int:
+    """The staff of AGENCY_STAFF (those the named demo users do not already cover); the password is hashed
+    once for all of them."""
+    named = {(role, agencies[key].pk) for _u, _n, role, key in DEMO_USERS if key}
+    existing = set(User.objects.values_list("username", flat=True))
+    password = None
+    created = 0
+    for key, agency in agencies.items():
+        if agency.kind == AgencyKind.PEOPLES_COMMITTEE and agency.unit.level.code != "commune":
+            continue
+        for prefix, role in AGENCY_STAFF.get(agency.kind, ()):
+            if (role, agency.pk) in named:
+                continue
+            username = agency_staff_username(prefix, key, agency)
+            if username not in existing:
+                if password is None:
+                    probe = User()
+                    probe.set_password(DEMO_PASSWORD)
+                    password = probe.password
+                user = User.objects.create(
+                    username=username,
+                    full_name=f"{ROLE_TITLES[role]} {agency.short_name or agency.name}",
+                    password=password,
+                    is_staff=True,
+                )
+                created += 1
+            else:
+                user = User.objects.get(username=username)
+            Membership.objects.get_or_create(user=user, role=role, agency=agency)
+    return created
+
+
+def load_reference() -> dict[str, Agency]:
+    """Units, agencies, desks, the calendar, the catalog and the staff: everything but the dossiers and
+    the other demo content (tests that drive the demo procedures load only this)."""
+    units = load_units()
+    agencies = load_agencies(units)
+    load_desks(agencies)
+    load_workdays()
+    load_procedures(agencies)
+    load_users(agencies)
+    load_agency_staff(agencies)
+    return agencies
+
+
 @transaction.atomic
 def load_demo() -> dict[str, int]:
     """Load (or complete) the demo province; returns counts of what is now there."""
@@ -203,6 +272,7 @@ def load_demo() -> dict[str, int]:
     load_workdays()
     created = load_procedures(agencies)
     load_users(agencies)
+    load_agency_staff(agencies)
     control_load_demo_2021()
     portal_load_demo()
     dossiers_load_demo(**demo_size())

@@ -83,6 +83,7 @@ class DossierAction(models.TextChoices):
     SEND_BACK = "send_back", _("send back a step")
     CONSULT = "consult", _("consult other agencies")
     JOIN = "join", _("answer a consultation")
+    END_CONSULTATION = "end_consultation", _("end an unanswered consultation")
     REQUEST_SUPPLEMENT = "request_supplement", _("request a supplement")
     SUPPLEMENT = "supplement", _("supplement")
     SUSPEND = "suspend", _("suspend")
@@ -95,6 +96,7 @@ class DossierAction(models.TextChoices):
     STOP = "stop", _("stop processing")
     WITHDRAW = "withdraw", _("withdraw")
     APOLOGISE_EXTEND = "apologise_extend", _("apologise and extend")
+    CORRECT = "correct", _("correct the process (administrator)")
     LINK_APPLICANT = "link_applicant", _("link to the applicant's account")
     # Not an officer's action: the working calendar changed (a day off or a make-up working day declared
     # or removed, office hours changed) and the dossier's due moments moved with it (`recalendar`).

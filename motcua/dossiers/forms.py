@@ -15,12 +15,12 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import ProcedureVersion
-from motcua.dossiers import results, services
+from motcua.dossiers import results, routing, services
 from motcua.dossiers.choices import Channel, DossierAction, DossierStatus, ReturnMethod, StepKind
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import TRANSITIONS, Side, allowed_actions
 from motcua.org.choices import Role
-from motcua.org.models import Desk, User
+from motcua.org.models import Agency, Desk, User
 from motcua.org.selectors import agencies_list, user_roles
 
 A = DossierAction
@@ -50,6 +50,18 @@ class DeskForm(forms.Form):
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
     desk = forms.ModelChoiceField(queryset=Desk.objects.none(), label=_("Desk"), empty_label=None)
+    channel = forms.ChoiceField(
+        label=_("Filed"),
+        choices=[(Channel.DESK, _("at the desk, in person")), (Channel.POST, _("by post"))],
+        initial=Channel.DESK,
+        required=False,  # at the desk unless said otherwise
+        widget=forms.RadioSelect,
+    )
+    competent_agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        label=_("Commune or ward that decides"),
+        help_text=_("The People's Committee competent for the applicant's commune or ward."),
+    )
     applicant_name = forms.CharField(label=_("Applicant"), max_length=200)
     applicant_identifier = forms.CharField(
         label=_("Personal identifier"),
@@ -87,8 +99,19 @@ class DeskForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.procedure_version = procedure_version
-        self.fields["desk"].queryset = receiving_desks(user)
+        self.fields["desk"].queryset = desks = receiving_desks(user)
         self.fields["idempotency_key"].initial = uuid.uuid4().hex
+        if procedure_version.competent_agency_id is None:
+            agencies = routing.deciding_agencies(procedure_version)
+            self.fields["competent_agency"].queryset = agencies
+            # A commune's own desk receives for itself; the centre names the commune.
+            own = agencies.filter(pk__in=[d.agency_id for d in desks]).first()
+            if own is not None:
+                self.fields["competent_agency"].initial = own.pk
+        else:
+            del self.fields["competent_agency"]
+        if not procedure_version.accepts_post:
+            self.fields["channel"].choices = self.fields["channel"].choices[:1]
         self.required_documents = {}
         choices = []
         for document in procedure_version.documents.all():
@@ -158,6 +181,8 @@ class DeskForm(forms.Form):
                 desk=desk,
                 procedure_version=version,
                 applicant=self.applicant(),
+                channel=data.get("channel") or Channel.DESK,
+                competent_agency=data.get("competent_agency"),
                 fees_amount=data["fees_amount"] or Decimal(0),
                 idempotency_key=data["idempotency_key"],
                 documents_received=self.ticked_positions(),
@@ -167,8 +192,8 @@ class DeskForm(forms.Form):
                 actor=self.user,
                 procedure_version=version,
                 applicant=self.applicant(),
-                channel=Channel.DESK,
-                competent_agency=version.competent_agency or desk.agency,
+                channel=data.get("channel") or Channel.DESK,
+                competent_agency=data.get("competent_agency"),
                 receiving_agency=desk.agency,
                 idempotency_key=data["idempotency_key"],
             )
@@ -381,6 +406,34 @@ class ReceiveForm(ActionForm):
         return payload
 
 
+class CorrectForm(ActionForm):
+    """An administrator's correction: the step of the process the dossier is put at, with the reason."""
+
+    to_step = forms.TypedChoiceField(label=_("Put the dossier at step"), coerce=int)
+    agency = forms.ModelChoiceField(
+        queryset=agencies_list().none(),
+        to_field_name="identifier",
+        label=_("Handled by (if another agency)"),
+        required=False,
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_step"].choices = [
+            (s.position, f"{s.position}. {s.name} — {s.agency.name}")
+            for s in sorted(self.dossier.steps.all(), key=lambda s: s.position)
+            if s.kind == StepKind.PROCESS
+        ]
+        self.fields["agency"].queryset = agencies_list()
+
+    def payload(self) -> dict:
+        payload = super().payload()
+        if "agency" in payload:
+            payload["agency"] = payload["agency"].identifier
+        return payload
+
+
 class LinkApplicantForm(ActionForm):
     """Link the dossier to the applicant's account, once the officer has checked their papers."""
 
@@ -395,6 +448,8 @@ class LinkApplicantForm(ActionForm):
 
 
 ACTION_FORMS: dict[str, type[ActionForm]] = {
+    A.END_CONSULTATION: ReasonForm,
+    A.CORRECT: CorrectForm,
     A.LINK_APPLICANT: LinkApplicantForm,
     A.REQUEST_COMPLETION: ReasonForm,
     A.REFUSE: ReasonForm,

@@ -26,7 +26,7 @@ from motcua.catalog.models import ProcedureVersion
 from motcua.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Unprocessable
 from motcua.core.text import nfc
 from motcua.core.uploads import CheckedUpload
-from motcua.dossiers import deadlines
+from motcua.dossiers import deadlines, routing
 from motcua.dossiers.audit import dossier_state, event_digest, json_native, signing_key
 from motcua.dossiers.choices import (
     Channel,
@@ -485,7 +485,7 @@ def dossier_receive(
     """
     applicant = _check_applicant(applicant)
     guard(NEW, A.RECEIVE, _roles_in(user_roles(actor), {desk.agency_id}))
-    competent = competent_agency or procedure_version.competent_agency or desk.agency
+    competent = _deciding(procedure_version, competent_agency, desk.agency)
     if fees_amount < 0:
         raise InvalidInput(_("Fees cannot be negative."), code="invalid_fees")
     if not 1 <= sets <= 20:
@@ -561,13 +561,16 @@ def dossier_submit(
     """A citizen files a dossier online (or an officer records one that came by post): it gets its
     code now and waits for the desk's check (`receive`, `request_completion` or `refuse`).
 
-    Commune procedures name no competent agency: the caller must then give it.
+    Commune procedures name no competent agency: the caller must then give the commune's People's
+    Committee (`routing.deciding_agencies`). Without `receiving_agency` the dossier goes to the desk that
+    serves the procedure (`routing.filing_desk_agency`); InvalidInput `no_receiving_desk` when no desk
+    with a receiving officer would receive it, so no dossier waits where no one can see it.
     """
     applicant = _check_applicant(applicant)
-    competent = competent_agency or procedure_version.competent_agency
-    if competent is None:
-        raise InvalidInput(_("Choose the agency that decides this procedure."), code="agency_required")
-    receiving = receiving_agency or competent
+    competent = routing.check_deciding_agency(procedure_version, competent_agency)
+    receiving = receiving_agency or routing.filing_desk_agency(competent)
+    if receiving_agency is not None and not routing.can_receive(receiving_agency):
+        raise routing.no_receiving_desk()
     memberships = user_roles(actor)
     roles = _roles_in(memberships, {receiving.pk})
     on_own_behalf = not roles
@@ -607,6 +610,16 @@ def dossier_submit(
         payload=payload,
         request=request,
     )
+
+
+def _deciding(version: ProcedureVersion, given: Agency | None, desk_agency: Agency) -> Agency:
+    """The deciding agency of a dossier received at a desk of `desk_agency`: the one given, else the
+    procedure's, else the desk's own agency when it may decide (a commune receiving its own procedure).
+    A commune procedure received at the province centre must name its commune."""
+    own_commune = given is None and version.competent_agency_id is None
+    if own_commune and routing.deciding_agencies(version).filter(pk=desk_agency.pk).exists():
+        return desk_agency
+    return routing.check_deciding_agency(version, given)
 
 
 def _applicant_fields(applicant: ApplicantData) -> dict:
@@ -649,6 +662,20 @@ class _Context:
         return self.step_at(self.dossier.current_step_position)
 
 
+_DECIDING_ROLES = (Role.CHAIRMAN, Role.LEADER)
+
+
+def deciding_step(steps: list[DossierStep]) -> DossierStep | None:
+    """The step whose approval is the decision: the process's last Chairman step, else its last leader
+    step, else its last step that is not the desk's (None for a process of desk steps only)."""
+    process = sorted((s for s in steps if s.kind == StepKind.PROCESS), key=lambda s: s.position)
+    for role in _DECIDING_ROLES:
+        if found := [s for s in process if s.role == role]:
+            return found[-1]
+    others = [s for s in process if s.role != Role.RECEIVING_OFFICER]
+    return others[-1] if others else None
+
+
 def dossier_facts(dossier: Dossier, steps: list[DossierStep], now: dt.datetime | None = None) -> Facts:
     """What `workflow.guard` needs to know beyond the status, at `now` (default: the present)."""
     positions = sorted(s.position for s in steps if s.kind == StepKind.PROCESS)
@@ -661,7 +688,16 @@ def dossier_facts(dossier: Dossier, steps: list[DossierStep], now: dt.datetime |
         and deadlines.apology_is_late(dossier, now or timezone.now())
     ):
         apology_deadline_passed = deadlines.apology_deadline(dossier)
+    deciding = deciding_step(steps)
+    current_step = next((s for s in steps if s.kind == StepKind.PROCESS and s.position == current), None)
     return Facts(
+        at_deciding_step=deciding is not None and current_step is deciding,
+        decided_later_elsewhere=(
+            deciding is not None
+            and current_step is not None
+            and deciding.position > current_step.position
+            and deciding.agency_id != current_step.agency_id
+        ),
         has_next_step=current is not None and any(p > current for p in positions),
         # Never back to the reception step: asking the applicant for more is request_supplement.
         can_send_back=current is not None and any(positions[0] < p < current for p in positions),
@@ -688,8 +724,17 @@ def acting_roles(
         return roles
     if side == Side.PROCESS:
         return _roles_in(memberships, {dossier.current_agency_id})
+    if side == Side.ADMIN:
+        return {Role.ADMINISTRATOR} if is_administrator(actor, memberships) else set()
     open_agencies = {s.agency_id for s in steps if s.kind == StepKind.CONSULTATION and s.finished_at is None}
     return _roles_in(memberships, open_agencies)
+
+
+def is_administrator(actor: User, memberships: set | None = None) -> bool:
+    """An administrator who may correct a dossier they see: a superuser (who sees every dossier), or
+    the administrator role held in an agency (scoped to that agency's dossiers like any staff role)."""
+    memberships = user_roles(actor) if memberships is None else memberships
+    return actor.is_superuser or any(role == Role.ADMINISTRATOR for role, _agency in memberships)
 
 
 def _can_see(dossier: Dossier, actor: User, memberships, steps: list[DossierStep]) -> bool:
@@ -949,9 +994,24 @@ def _on_assign(ctx: _Context) -> dict:
         ).first()
     if assignee is None:
         raise InvalidInput(_("Choose a member of staff of the current agency."), code="invalid_assignee")
-    _touch(current, assignee=assignee)
-    ctx.dossier.current_assignee = assignee
-    return {"assignee": assignee.pk, "assignee_name": actor_name(assignee), "step": current.position}
+    step = _assigned_step(ctx, current, assignee)
+    _touch(step, assignee=assignee)
+    if step is current:
+        ctx.dossier.current_assignee = assignee
+    return {"assignee": assignee.pk, "assignee_name": actor_name(assignee), "step": step.position}
+
+
+def _assigned_step(ctx: _Context, current: DossierStep, assignee: User) -> DossierStep:
+    """The step an assignment is for: the first step from the current one on, in the same agency, whose
+    role the assignee holds there. A head of division assigning at his own step ("phân công") names the
+    specialist of the next step, who then finds the dossier assigned to him when it arrives."""
+    held = set(assignee.memberships.filter(agency_id=current.agency_id).values_list("role", flat=True))
+    for step in sorted(ctx.process_steps, key=lambda s: s.position):
+        if step.position < current.position or step.agency_id != current.agency_id:
+            continue
+        if step.finished_at is None and step.role in held:
+            return step
+    return current
 
 
 def _on_forward(ctx: _Context) -> dict:
@@ -1039,6 +1099,58 @@ def _on_join(ctx: _Context) -> dict:
         event_seq=ctx.dossier.version + 1,
     )
     return {"agency": step.agency_id, "opinion": opinion, "open_left": len(ctx.open_consultations)}
+
+
+def _on_end_consultation(ctx: _Context) -> dict:
+    """Close the open consultations (or the one of `agency`) without their answer, with the reason."""
+    reason = _text(ctx, "reason", required=True)
+    wanted = ctx.payload.get("agency")
+    closing = [s for s in ctx.open_consultations if not wanted or s.agency.identifier == wanted]
+    if not closing:
+        raise InvalidInput(_("Say which agency's consultation you end."), code="agency_required")
+    for step in closing:
+        _touch(step, finished_at=ctx.now, note=_("Ended without an answer: %(reason)s") % {"reason": reason})
+    return {
+        "agencies": sorted(s.agency.identifier for s in closing),
+        "overdue": sorted(s.agency.identifier for s in closing if s.due_at and s.due_at < ctx.now),
+        "reason": reason,
+    }
+
+
+def _on_correct(ctx: _Context) -> dict:
+    """An administrator puts the dossier at step `to_step` of its process (optionally at another
+    `agency`): the open steps and consultations are finished, the step starts now. Audited like any
+    action; the reason is required."""
+    reason = _text(ctx, "reason", required=True)
+    try:
+        position = int(ctx.payload.get("to_step"))
+    except (TypeError, ValueError):
+        position = None
+    target = ctx.step_at(position)
+    if target is None:
+        raise InvalidInput(_("Choose a step of the dossier's process."), code="invalid_step")
+    agency_ref = ctx.payload.get("agency")
+    if agency_ref:
+        agency = Agency.objects.filter(identifier=str(agency_ref), is_active=True).first()
+        if agency is None:
+            raise InvalidInput(_("Choose an existing agency."), code="invalid_agencies")
+        _touch(target, agency=agency)
+    from_step, from_agency = ctx.dossier.current_step_position, ctx.dossier.current_agency_id
+    _finish_open_steps(ctx)
+    for step in ctx.process_steps:
+        if step.position > target.position and step.started_at is not None:
+            _touch(step, started_at=None, finished_at=None, due_at=None)
+    _start_step(ctx, target)
+    _set_current(ctx, target)
+    if target.position <= (from_step or 0):
+        ctx.dossier.proposed_at = None
+    _hand_over(ctx, step=target, from_agency_id=from_agency or target.agency_id)
+    return {
+        "from_step": from_step,
+        "to_step": target.position,
+        "to_agency": target.agency_id,
+        "reason": reason,
+    }
 
 
 def _on_request_supplement(ctx: _Context) -> dict:
@@ -1252,6 +1364,8 @@ _HANDLERS: dict[str, Callable[[_Context], dict]] = {
     A.SEND_BACK: _on_send_back,
     A.CONSULT: _on_consult,
     A.JOIN: _on_join,
+    A.END_CONSULTATION: _on_end_consultation,
+    A.CORRECT: _on_correct,
     A.REQUEST_SUPPLEMENT: _on_request_supplement,
     A.SUPPLEMENT: _on_supplement,
     A.SUSPEND: _on_suspend,

@@ -27,6 +27,7 @@ class Side(StrEnum):
     DESK = "desk"  # the receiving agency (its one-stop desk), plus the applicant
     PROCESS = "process"  # the agency of the current step
     CONSULTED = "consulted"  # an agency with an open consultation
+    ADMIN = "admin"  # an administrator of the system, whatever the dossier's agencies
 
 
 # Pseudo-status of a dossier that does not exist yet (creation by submit or receive at a desk).
@@ -37,6 +38,9 @@ SAME = "="
 
 # Return to the status held before a pause (supplement, resume).
 BEFORE_PAUSE = "<"
+
+# The staff roles a step of an internal process can name.
+PROCESS_ROLES = frozenset({R.RECEIVING_OFFICER, R.SPECIALIST, R.LEADER, R.OFFICE_REVIEWER, R.CHAIRMAN})
 
 UNDECIDED = frozenset({S.RECEIVED, S.IN_PROGRESS, S.AWAITING_SUPPLEMENT, S.SUSPENDED})
 TERMINAL = frozenset({S.REJECTED, S.RETURNED, S.STOPPED, S.WITHDRAWN})
@@ -52,6 +56,12 @@ class Facts:
     open_consultations: int = 0
     proposed: bool = False
     decision_issued: bool = False
+    # The deciding step (the process's last Chairman step, else its last leader step, else its last step
+    # that is not the desk's) is the current one: the dossier leaves it only with the decision issued.
+    at_deciding_step: bool = False
+    # The deciding step comes later and belongs to another agency (the Chairman decides, not the
+    # department): nobody before it may issue the decision.
+    decided_later_elsewhere: bool = False
     extended: bool = False
     status_before_pause: str = S.IN_PROGRESS
     # Form 04's deadline (docs/design.md §4: at least `apology_notice_days` working days before the legal due
@@ -78,15 +88,17 @@ TRANSITIONS: dict[str, Transition] = {
     A.REFUSE: _t({S.SUBMITTED, S.NEEDS_COMPLETION}, S.REJECTED, {R.RECEIVING_OFFICER}, Side.DESK),
     A.RECEIVE: _t({NEW, S.SUBMITTED}, S.RECEIVED, {R.RECEIVING_OFFICER}, Side.DESK),
     A.ASSIGN: _t({S.IN_PROGRESS}, S.IN_PROGRESS, {R.LEADER}, Side.PROCESS),
-    A.FORWARD: _t(
-        {S.RECEIVED, S.IN_PROGRESS},
-        S.IN_PROGRESS,
-        {R.RECEIVING_OFFICER, R.SPECIALIST, R.LEADER},
-        Side.PROCESS,
-    ),
-    A.SEND_BACK: _t({S.IN_PROGRESS}, S.IN_PROGRESS, {R.SPECIALIST, R.LEADER}, Side.PROCESS),
+    # Every staff role a process step can name moves the dossier on from a step of its agency: the
+    # Office (VP UBND) and the Chairman's steps are steps like the others.
+    A.FORWARD: _t({S.RECEIVED, S.IN_PROGRESS}, S.IN_PROGRESS, PROCESS_ROLES, Side.PROCESS),
+    # The desk too may send back a dossier that reached it unfinished.
+    A.SEND_BACK: _t({S.IN_PROGRESS}, S.IN_PROGRESS, PROCESS_ROLES, Side.PROCESS),
     A.CONSULT: _t({S.IN_PROGRESS}, S.IN_PROGRESS, {R.SPECIALIST, R.LEADER}, Side.PROCESS),
     A.JOIN: _t({S.IN_PROGRESS}, S.IN_PROGRESS, {R.SPECIALIST, R.LEADER}, Side.CONSULTED),
+    # The consulting agency goes on without an answer that did not come (the reason is recorded).
+    A.END_CONSULTATION: _t(
+        {S.IN_PROGRESS}, S.IN_PROGRESS, {R.SPECIALIST, R.LEADER, R.OFFICE_REVIEWER, R.CHAIRMAN}, Side.PROCESS
+    ),
     A.REQUEST_SUPPLEMENT: _t(
         {S.RECEIVED, S.IN_PROGRESS},
         S.AWAITING_SUPPLEMENT,
@@ -97,7 +109,7 @@ TRANSITIONS: dict[str, Transition] = {
     A.SUSPEND: _t({S.RECEIVED, S.IN_PROGRESS}, S.SUSPENDED, {R.SPECIALIST, R.LEADER}, Side.PROCESS),
     A.RESUME: _t({S.SUSPENDED}, BEFORE_PAUSE, {R.SPECIALIST, R.LEADER}, Side.PROCESS),
     A.PROPOSE: _t({S.IN_PROGRESS}, S.IN_PROGRESS, {R.SPECIALIST}, Side.PROCESS),
-    A.APPROVE: _t({S.IN_PROGRESS}, S.IN_PROGRESS, {R.LEADER}, Side.PROCESS),
+    A.APPROVE: _t({S.IN_PROGRESS}, S.IN_PROGRESS, {R.LEADER, R.CHAIRMAN}, Side.PROCESS),
     A.MARK_RESULT_READY: _t(
         {S.IN_PROGRESS}, S.RESULT_READY, {R.RECEIVING_OFFICER, R.SPECIALIST, R.LEADER}, Side.PROCESS
     ),
@@ -113,6 +125,9 @@ TRANSITIONS: dict[str, Transition] = {
         Side.DESK,
     ),
     A.APOLOGISE_EXTEND: _t(UNDECIDED, SAME, {R.LEADER}, Side.PROCESS),
+    # An administrator's audited correction of a dossier no one else can move: it is put at a step of its
+    # process (open consultations closed), with the reason in its history. Never by editing rows.
+    A.CORRECT: _t({S.RECEIVED, S.IN_PROGRESS}, S.IN_PROGRESS, {R.ADMINISTRATOR}, Side.ADMIN),
     # The desk, having checked the applicant's papers, links the dossier to the account they sign in
     # with (issue 10, item 1: links are never made from what a profile declares).
     A.LINK_APPLICANT: _t(set(S) - TERMINAL, SAME, {R.RECEIVING_OFFICER}, Side.DESK),
@@ -133,6 +148,12 @@ def _check_facts(action: str, facts: Facts) -> None:
         raise _not_now(_("Wait for the consulted agencies to answer first."), "consultation_open")
     if action == A.FORWARD and not facts.has_next_step:
         raise _not_now(_("This is the last step of the process."), "no_next_step")
+    if action == A.FORWARD and facts.at_deciding_step and not facts.decision_issued:
+        raise _not_now(
+            _("The result must be approved at this step before the dossier goes on."), "not_approved"
+        )
+    if action == A.END_CONSULTATION and not facts.open_consultations:
+        raise _not_now(_("No consultation is waiting for an answer."), "no_open_consultation")
     if action == A.SEND_BACK and not facts.can_send_back:
         raise _not_now(
             _("There is no earlier processing step to send the dossier back to."), "no_previous_step"
@@ -141,6 +162,13 @@ def _check_facts(action: str, facts: Facts) -> None:
         raise _not_now(_("No consultation is waiting for an answer."), "no_open_consultation")
     if action in (A.PROPOSE, A.APPROVE, A.SEND_BACK, A.STOP, A.WITHDRAW) and facts.decision_issued:
         raise _not_now(_("A decision has already been issued for this dossier."), "decision_issued")
+    if action == A.APPROVE and facts.decided_later_elsewhere and not facts.decision_issued:
+        raise _not_now(
+            _("The decision belongs to a later step of another agency (e.g. the Chairman's)."),
+            "decided_later",
+        )
+    if action == A.PROPOSE and facts.proposed:
+        raise _not_now(_("A result has already been proposed."), "already_proposed")
     if action == A.APPROVE and not facts.proposed:
         raise _not_now(_("Nothing has been proposed yet."), "nothing_proposed")
     if action == A.MARK_RESULT_READY and not facts.decision_issued:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from motcua.dossiers.routing import deciding_agencies
 from motcua.filing.services import APPLICANT_FIELDS, MAX_NOTE
-from motcua.org.choices import AgencyKind
-from motcua.org.selectors import agencies_list
 
 _TEXT = {"autocomplete": "off"}
 
@@ -67,15 +66,16 @@ class ApplicantForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, needs_agency: bool = False, locked: dict[str, str] | None = None, **kwargs):
+    def __init__(self, *args, version=None, locked: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         for name, value in (locked or {}).items():
             # Vouched for by VNeID: shown, never taken from the posted form (the service enforces it too).
             self.fields[name].disabled = True
             self.fields[name].initial = value
             self.fields[name].help_text = _("Verified by VNeID; it cannot be changed here.")
-        if needs_agency:
-            self.fields["competent_agency"].queryset = agencies_list(kind=AgencyKind.PEOPLES_COMMITTEE)
+        if version is not None and version.competent_agency_id is None:
+            # Only the communes and wards whose People's Committee may decide it, never the province's.
+            self.fields["competent_agency"].queryset = deciding_agencies(version)
         else:
             del self.fields["competent_agency"]
 

@@ -113,9 +113,7 @@ def _draft_context(request: HttpRequest, draft, form=None, file_errors=None) -> 
         initial = {**draft.applicant, "version": draft.version, "note": draft.answers.get("note", "")}
         if needs_agency:
             initial["competent_agency"] = draft.competent_agency_id
-        form = ApplicantForm(
-            initial=initial, needs_agency=needs_agency, locked=verified_applicant(request.user)
-        )
+        form = ApplicantForm(initial=initial, version=version, locked=verified_applicant(request.user))
     attachments = list(selectors.attachments_for(request.user, draft))
     slots = [
         {
@@ -166,8 +164,9 @@ def _draft_page(request: HttpRequest, pk: int, sent: dict[str, list[str]]) -> Ht
             messages.success(request, _("The file was removed."))
         return redirect("filing:draft", pk=draft.pk)
 
-    needs_agency = draft.procedure_version.competent_agency_id is None
-    form = ApplicantForm(request.POST, needs_agency=needs_agency, locked=verified_applicant(request.user))
+    form = ApplicantForm(
+        request.POST, version=draft.procedure_version, locked=verified_applicant(request.user)
+    )
     if not form.is_valid():
         return render(request, "filing/draft.html", _draft_context(request, draft, form), status=400)
     files = [

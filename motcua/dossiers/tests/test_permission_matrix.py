@@ -38,6 +38,8 @@ MISSING = "000.00.31.H48-260302-9999"  # a well-formed code no dossier has
 
 
 PROCESS = {R.RECEIVING_OFFICER, R.SPECIALIST, R.LEADER}  # may act on the current step
+# may move the dossier along its steps: a step of the Office (VP UBND) or of the Chairman is a step too
+MOVERS = PROCESS | {R.OFFICE_REVIEWER, R.CHAIRMAN}
 
 # endpoint → expected status per kind of caller:
 #   anon: no token / not signed in;  outside: staff of the other agency;  stranger: another citizen;
@@ -80,7 +82,7 @@ TABLE: dict[str, dict] = {
         stranger=404,
         applicant=403,
         staff=403,
-        only={("decider", role): 409 for role in PROCESS},
+        only={("decider", role): 409 for role in MOVERS},
     ),
     # consulted side: the open consultation's agency
     "act_join": dict(
@@ -123,7 +125,7 @@ TABLE: dict[str, dict] = {
         stranger=403,
         applicant=403,
         staff=403,
-        only={("decider", role): 409 for role in PROCESS},
+        only={("decider", role): 409 for role in MOVERS},
     ),
     "forms_index": dict(anon=302, outside=404, stranger=404, applicant=200, staff=200),
     "form_01": dict(anon=302, outside=404, stranger=404, applicant=200, staff=200),

@@ -49,6 +49,7 @@ PAYLOADS = {
     A.CONSULT: {"agencies": ["000.00.21.H48", "000.00.22.H48"]},
     A.APOLOGISE_EXTEND: {"days": "1"},
     A.RETURN_RESULT: {"method": "online"},
+    A.END_CONSULTATION: {"reason": "Quá hạn xin ý kiến"},
     A.LINK_APPLICANT: {"account": "an", "identity_checked": True},
 }
 
@@ -156,6 +157,8 @@ class DossierMachine(RuleBasedStateMachine):
             self.visible_to |= self.open_consultations
         elif action == A.JOIN:
             self.open_consultations -= {agency for agency, _ in ACTORS[actor]}
+        elif action == A.END_CONSULTATION:
+            self.open_consultations = set()
         elif action in (A.REQUEST_SUPPLEMENT, A.SUSPEND):
             self.before_pause = self.status
         elif action == A.PROPOSE:

@@ -14,7 +14,7 @@ from motcua.catalog.choices import OnlineService
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.services import DocumentData, ProcedureData, StepData, procedure_version_save
 from motcua.org.choices import Role
-from motcua.org.models import Agency, Membership, User
+from motcua.org.models import Agency, Desk, Membership, User
 from motcua.org.tests.factories import AgencyFactory, UnitLevelFactory, UserFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -89,6 +89,7 @@ class World:
 def build_world() -> World:
     dept = AgencyFactory(identifier="000.00.53.H48", name="Sở Tư pháp")
     other = AgencyFactory(identifier="000.00.99.H48", name="Sở Khác")
+    Desk.objects.create(agency=dept, name="Bộ phận Một cửa Sở Tư pháp")  # where online filings arrive
     return World(
         dept=dept,
         other=other,

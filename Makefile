@@ -25,8 +25,9 @@ install-dev: $(VENV)/.installed-dev
 ## platform simulators and the outbox worker (manage.py national_platform), serve on 127.0.0.1:8000
 ## The demo runs as production does (DEBUG off: the site's error pages, no stack trace or URL list; static
 ## files collected and served by whitenoise), only over plain HTTP on loopback. `make run RUN_ENV=DEBUG=True`
-## for Django's debug pages while developing.
-RUN_ENV ?= DEBUG=False HTTPS_ONLY=False
+## for Django's debug pages while developing. The demo keeps its VNeID stand-in and the citizens' passwords on
+## (both default to DEBUG, so off in production).
+RUN_ENV ?= DEBUG=False HTTPS_ONLY=False MOTCUA_LOCAL_IDP=True MOTCUA_CITIZEN_PASSWORDS=True
 run: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput

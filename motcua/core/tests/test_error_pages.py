@@ -154,6 +154,11 @@ def test_the_demo_as_make_run_serves_it_shows_the_site_404_and_lets_people_sign_
         assert login.url.startswith("http://"), "the demo must not redirect to HTTPS"
         cookies = " ".join(login.headers.get_all("Set-Cookie") or [])
         assert "csrftoken=" in cookies and "Secure" not in cookies
+        # The demo offers VNeID through its stand-in provider, and its citizens keep their passwords.
+        assert "vneid-button" in login.read().decode()
+        discovery = urllib.request.urlopen(base + "/vneid-demo/o/.well-known/openid-configuration", timeout=5)
+        assert discovery.status == 200
+        assert urllib.request.urlopen(base + "/tai-khoan/dang-ky/", timeout=5).status == 200
     finally:
         server.terminate()
         server.wait(timeout=10)

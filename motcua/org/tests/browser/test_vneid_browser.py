@@ -18,7 +18,7 @@ from motcua.dossiers.models import Dossier
 from motcua.filing.tests.conftest import PDF, PNG, make_online_procedure
 from motcua.idp.demo import load_identities
 from motcua.org.choices import IdentitySource, Role
-from motcua.org.models import Membership, User
+from motcua.org.models import Desk, Membership, User
 from motcua.org.tests.factories import AgencyFactory, UserFactory
 from motcua.org.vneid import forget_clients
 
@@ -37,6 +37,10 @@ def stand(transactional_db, live_server, settings, tmp_path):
     forget_clients()
     load_identities(PASSWORD)
     dept = AgencyFactory(identifier="000.00.53.H48", name="Sở Tư pháp")
+    # Online filings arrive at a staffed desk (a dossier no desk can receive is refused at submission).
+    Desk.objects.create(agency=dept, name="Bộ phận Một cửa Sở Tư pháp")
+    officer = UserFactory(username="olga")
+    Membership.objects.create(user=officer, agency=dept, role=Role.RECEIVING_OFFICER)
     return {"base": live_server.url, "procedure": make_online_procedure(dept).procedure.code}
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from motcua.catalog.tests.factories import make_procedure
 from motcua.dossiers.services import dossier_act
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -68,7 +69,17 @@ def build(world, clock) -> dict:
     ds["D6"] = act(d6, "stop", world.leader, at(10, 3, 9), reason="Không đủ điều kiện")
     ds["D7"] = receive(at(2, 4))
     ds["D8"] = resolve(receive(at(9, 2)), at(10, 2, 10))
-    ds["D9"] = receive(at(11, 3), competent_agency=world.health)
+    # A procedure the Department of Health decides (a dossier is decided only by an agency its procedure
+    # names), in the same field and with the same time limit.
+    health_version = make_procedure(
+        "2.000942",
+        "Cấp giấy xác nhận nội dung quảng cáo mỹ phẩm",
+        field_name="Lý lịch tư pháp",
+        levels=("province",),
+        days="3",
+        agency_identifier=world.health.identifier,
+    )
+    ds["D9"] = receive(at(11, 3), procedure_version=health_version)
     clock.set(NOW)
     return ds
 

@@ -30,8 +30,9 @@ def test_indicators(world, clock):
     assert (by_code["2.1"].numerator, by_code["2.1"].denominator, by_code["2.1"].score) == (2, 4, 10.0)
     # 3.2: the procedure is not offered online in the fixture → no dossier counts, no score.
     assert by_code["3.2"].denominator == 0 and by_code["3.2"].score is None
-    # 1.3: the one version in force has documents, applicants? (factory leaves applicants empty) → 0 / 1.
-    assert by_code["1.3"].denominator == 1
+    # 1.3: the two versions in force (Justice's and Health's) have documents, but the factory leaves their
+    # applicants empty → 0 / 2.
+    assert (by_code["1.3"].numerator, by_code["1.3"].denominator) == (0, 2)
     # 6.1: D1 was returned online, the only returned dossier → 6 of 6.
     assert (by_code["6.1"].numerator, by_code["6.1"].denominator, by_code["6.1"].score) == (1, 1, 6.0)
     # 5.3: no rating → "no data", never guessed.
